@@ -1,0 +1,72 @@
+"""simstudio: the Python SDK for Sim workflows (sync, streamed and async execution)."""
+
+from __future__ import annotations
+
+import logging
+
+from ._client import Client, SimStudioClient
+from ._errors import (
+    APIConnectionError,
+    AuthenticationError,
+    ConfigurationError,
+    ConflictError,
+    ExecutionError,
+    InvalidRequestError,
+    InvalidResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RedirectError,
+    RequestTimeoutError,
+    ServerError,
+    ServiceUnavailableError,
+    SimStudioError,
+    StreamError,
+    StreamIncompleteError,
+    UsageLimitError,
+)
+from ._models import (
+    AsyncExecutionResult,
+    RateLimitInfo,
+    UsageLimits,
+    WorkflowExecutionResult,
+    WorkflowStatus,
+)
+from ._retry import RetryPolicy
+from ._streaming import StreamEvent, WorkflowStream
+from ._version import __version__
+
+# Libraries stay silent unless the application configures logging.
+logging.getLogger("simstudio").addHandler(logging.NullHandler())
+
+__all__ = [
+    "APIConnectionError",
+    "AsyncExecutionResult",
+    "AuthenticationError",
+    "Client",
+    "ConfigurationError",
+    "ConflictError",
+    "ExecutionError",
+    "InvalidRequestError",
+    "InvalidResponseError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RateLimitInfo",
+    "RedirectError",
+    "RequestTimeoutError",
+    "RetryPolicy",
+    "ServerError",
+    "ServiceUnavailableError",
+    "SimStudioClient",
+    "SimStudioError",
+    "StreamError",
+    "StreamEvent",
+    "StreamIncompleteError",
+    "UsageLimitError",
+    "UsageLimits",
+    "WorkflowExecutionResult",
+    "WorkflowStatus",
+    "WorkflowStream",
+    "__version__",
+]

@@ -1,0 +1,159 @@
+"""Request bodies: input validation, file objects -> base64 data URLs, safe path segments."""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import os
+from typing import Any, Dict, List, Optional, Sequence, Union
+from urllib.parse import quote
+
+from ._errors import InvalidRequestError
+
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_FILE_BYTES",
+    "build_execute_body",
+    "encode_json",
+    "path_segment",
+]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the server's per-file limit after decoding
+MAX_BODY_BYTES = 10 * 1024 * 1024  # the server's request body limit
+
+# Keys the v1 execute route reads as control values rather than workflow input; a user field
+# with one of these names would be eaten or rejected by the server.
+_CONTROL_KEYS = frozenset(
+    {
+        "stream",
+        "selectedOutputs",
+        "triggerType",
+        "workflowTriggerType",
+        "isSecureMode",
+        "includeThinking",
+        "includeToolCalls",
+        "useDraftState",
+        "inputFromExecutionId",
+        "isClientSession",
+        "includeFileBase64",
+        "base64MaxBytes",
+        "workflowStateOverride",
+        "deploymentVersionId",
+        "executionId",
+        "copilotToolCallId",
+        "triggerBlockId",
+        "startBlockId",
+        "stopAfterBlockId",
+        "runFromBlock",
+        "parentWorkspaceId",
+    }
+)
+
+
+def path_segment(value: object, what: str) -> str:
+    """Percent-encode an id as exactly one URL path segment.
+
+    ``/``, ``?``, ``#``, ``%`` and dot segments cannot change which endpoint is called.
+    """
+    if not isinstance(value, str):
+        raise InvalidRequestError(
+            f"{what} must be a string, not {type(value).__name__}", "INVALID_INPUT"
+        )
+    if not value.strip():
+        raise InvalidRequestError(f"{what} must not be empty", "INVALID_INPUT")
+    if value in (".", ".."):
+        return value.replace(".", "%2E")
+    return quote(value, safe="-._~:@!$&'()*+,;=")
+
+
+def _file_item(handle: Any) -> Dict[str, str]:
+    raw_name = getattr(handle, "name", None)
+    name = os.path.basename(raw_name) if isinstance(raw_name, str) and raw_name else "file"
+    content = handle.read(MAX_FILE_BYTES + 1)
+    if isinstance(content, str):
+        content = content.encode(getattr(handle, "encoding", None) or "utf-8")
+    if not isinstance(content, (bytes, bytearray)):
+        raise InvalidRequestError(
+            f"file {name!r} did not return bytes from read()", "INVALID_INPUT"
+        )
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidRequestError(
+            f"file {name!r} is larger than the server's 20 MB per-file limit", "FILE_TOO_LARGE"
+        )
+    mime = getattr(handle, "content_type", None) or mimetypes.guess_type(name)[0]
+    mime = mime if isinstance(mime, str) else "application/octet-stream"
+    encoded = base64.b64encode(bytes(content)).decode("ascii")
+    return {"type": "file", "data": f"data:{mime};base64,{encoded}", "name": name, "mime": mime}
+
+
+def _convert_files(value: Any) -> Any:
+    if hasattr(value, "read") and callable(value.read):
+        return _file_item(value)
+    if isinstance(value, dict):
+        return {key: _convert_files(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_convert_files(item) for item in value]
+    return value
+
+
+def _selected_outputs(value: Union[str, Sequence[str], None]) -> Optional[List[str]]:
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else list(value)
+    if not all(isinstance(item, str) and item.strip() for item in items):
+        raise InvalidRequestError(
+            "selected_outputs must be a list of 'blockName.attribute' strings", "INVALID_INPUT"
+        )
+    return items
+
+
+def build_execute_body(
+    input_data: Any,
+    *,
+    stream: bool = False,
+    selected_outputs: Union[str, Sequence[str], None] = None,
+) -> Dict[str, Any]:
+    """The v1 execute body: input fields at top level plus control keys.
+
+    A non-dict input is sent as ``{"input": value}``, which the server unwraps.
+    """
+    if input_data is None:
+        body: Dict[str, Any] = {}
+    elif isinstance(input_data, dict):
+        bad_keys = [key for key in input_data if not isinstance(key, str)]
+        if bad_keys:
+            raise InvalidRequestError("input_data keys must be strings", "INVALID_INPUT")
+        clashes = sorted(key for key in input_data if key in _CONTROL_KEYS)
+        if clashes:
+            raise InvalidRequestError(
+                f"input field(s) {', '.join(clashes)} collide with Sim's control keys; use the "
+                "method's arguments (stream=, selected_outputs=) or nest your data under 'input'",
+                "INVALID_INPUT",
+            )
+        body = _convert_files(input_data)
+    else:
+        body = {"input": _convert_files(input_data)}
+    outputs = _selected_outputs(selected_outputs)
+    if stream:
+        body["stream"] = True
+    if outputs:
+        body["selectedOutputs"] = outputs
+    return body
+
+
+def encode_json(body: Any) -> bytes:
+    """Serialise a request body as strict JSON (no NaN/Infinity), refusing oversized bodies."""
+    try:
+        data = json.dumps(body, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidRequestError(
+            f"input is not JSON serialisable: {exc}", "INVALID_INPUT"
+        ) from None
+    encoded = data.encode("utf-8")
+    if len(encoded) > MAX_BODY_BYTES:
+        raise InvalidRequestError(
+            f"request body is {len(encoded)} bytes; the server accepts at most 10 MiB",
+            "PAYLOAD_TOO_LARGE",
+        )
+    return encoded

@@ -1,0 +1,127 @@
+"""Reading answers: JSON bodies of any era and the mapping of error answers to SimStudioError."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Tuple
+
+from ._errors import (
+    InvalidResponseError,
+    SimStudioError,
+    error_class_for_status,
+    is_retry_safe,
+    stable_code,
+    truncate,
+)
+from ._models import error_text
+from ._ratelimit import parse_retry_after, retry_after_from_body
+
+__all__ = ["Answer", "decode_json", "error_from_answer", "parse_error_body"]
+
+_NO_BODY = object()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A fully read HTTP answer: status, case-insensitive headers and the raw body bytes."""
+
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    @property
+    def request_id(self) -> Optional[str]:
+        """The server's ``x-request-id`` header."""
+        return self.headers.get("x-request-id")
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower-cased."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        """The body as JSON, or :class:`InvalidResponseError` with a readable excerpt."""
+        return decode_json(self)
+
+
+def _excerpt(answer: Answer) -> str:
+    text = answer.content[:2000].decode("utf-8", errors="replace")
+    if answer.content_type == "text/html" or text.lstrip().lower().startswith(
+        ("<!doctype", "<html")
+    ):
+        return f"an HTML page ({len(answer.content)} bytes), probably from a proxy or gateway"
+    return repr(truncate(text, 200)) if text.strip() else "an empty body"
+
+
+def decode_json(answer: Answer) -> Any:
+    """Parse the body as JSON; an empty or non-JSON body is an :class:`InvalidResponseError`."""
+    if not answer.content.strip():
+        raise InvalidResponseError(
+            f"The server answered HTTP {answer.status} with an empty body where JSON was expected",
+            status=answer.status,
+            request_id=answer.request_id,
+        )
+    try:
+        return json.loads(answer.content)
+    except (ValueError, RecursionError):
+        raise InvalidResponseError(
+            f"The server answered HTTP {answer.status} with {_excerpt(answer)} instead of JSON",
+            status=answer.status,
+            request_id=answer.request_id,
+            body=answer.content[:2000].decode("utf-8", errors="replace"),
+        ) from None
+
+
+def parse_error_body(body: Any) -> Tuple[Optional[str], Optional[str]]:
+    """``(message, server_code)`` from any era's error body: ``{error: str, code?}``,
+    ``{error: {code, message}}``, ``{success: false, error, ...}`` or ``{message}``."""
+    if not isinstance(body, dict):
+        return None, None
+    error = body.get("error")
+    code = body.get("code")
+    if isinstance(error, dict) and code is None:
+        code = error.get("code")
+    message = error_text(error)
+    if not message and isinstance(body.get("message"), str):
+        message = body["message"]
+    elif isinstance(body.get("message"), str) and body["message"] not in (message or ""):
+        # Rate-limit answers put the useful sentence in ``message`` next to a terse ``error``.
+        message = f"{message}: {body['message']}" if message else body["message"]
+    return message, code if isinstance(code, str) else None
+
+
+def error_from_answer(answer: Answer, now: float, what: str = "request") -> SimStudioError:
+    """Map an error answer (status >= 400, or an unreadable one) to the right error class."""
+    body: Any = _NO_BODY
+    try:
+        body = json.loads(answer.content) if answer.content.strip() else _NO_BODY
+    except (ValueError, RecursionError):
+        body = _NO_BODY
+    message, server_code = parse_error_body(body)
+    if message is None:
+        message = f"HTTP {answer.status} with {_excerpt(answer)}"
+    retry_after = parse_retry_after(answer.headers.get("Retry-After"), now)
+    if retry_after is None:
+        retry_after = retry_after_from_body(body, now)
+    body_retryable = body.get("retryable") if isinstance(body, dict) else None
+    cls = error_class_for_status(answer.status)
+    text = f"{what} failed (HTTP {answer.status}): {truncate(message)}"
+    if retry_after is not None and answer.status in (429, 503):
+        text += f" (retry after {retry_after:.0f}s)"
+    if body is _NO_BODY:
+        kept: Any = answer.content[:2000].decode("utf-8", errors="replace") or None
+    else:
+        kept = body
+    return cls(
+        text,
+        stable_code(answer.status, server_code, message),
+        answer.status,
+        server_code=server_code,
+        body=kept,
+        request_id=answer.request_id,
+        retry_after=retry_after,
+        retryable=is_retry_safe(
+            answer.status, server_code, body_retryable if isinstance(body_retryable, bool) else None
+        ),
+    )

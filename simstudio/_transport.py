@@ -1,0 +1,243 @@
+"""The one owner of ``requests``: session, safe redirects, bounded reads, exception mapping."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from typing import Dict, Iterator, Mapping, Optional, Tuple
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NameResolutionError, NewConnectionError, ReadTimeoutError
+
+from ._errors import (
+    APIConnectionError,
+    InvalidResponseError,
+    RedirectError,
+    RequestTimeoutError,
+    SimStudioError,
+)
+from ._responses import Answer
+
+__all__ = ["HTTPTransport", "map_exception"]
+
+logger = logging.getLogger("simstudio")
+
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_MAX_REDIRECTS = 5
+_POOL_SIZE = 32
+MAX_SUCCESS_BYTES = 256 * 1024 * 1024
+MAX_ERROR_BYTES = 1024 * 1024
+_READ_CHUNK = 64 * 1024
+
+
+def _origin(url: str) -> Tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _same_origin_or_upgrade(source: str, target: str) -> bool:
+    """Whether ``target`` may receive the API key: the same origin, or the same host moved
+    from http to https on default ports (an upgrade, never a downgrade)."""
+    a, b = _origin(source), _origin(target)
+    if a == b:
+        return True
+    return a[1] == b[1] and a[0] == "http" and b[0] == "https" and a[2] == 80 and b[2] == 443
+
+
+def _cause_chain(exc: BaseException) -> Iterator[BaseException]:
+    seen = 0
+    current: Optional[BaseException] = exc
+    while current is not None and seen < 10:
+        yield current
+        for arg in getattr(current, "args", ()):
+            if isinstance(arg, BaseException):
+                yield arg
+                reason = getattr(arg, "reason", None)
+                if isinstance(reason, BaseException):
+                    yield reason
+        current = current.__cause__ or current.__context__
+        seen += 1
+
+
+def map_exception(exc: BaseException, what: str, timeout: Tuple[float, float]) -> SimStudioError:
+    """Turn any ``requests``/``urllib3``/socket failure into a :class:`SimStudioError`.
+
+    ``retryable`` is set only when the request provably never reached the server.
+    """
+    chain = list(_cause_chain(exc))
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return RequestTimeoutError(
+            f"{what}: could not connect within {timeout[0]:g}s", retryable=True
+        )
+    if isinstance(exc, requests.exceptions.ReadTimeout) or any(
+        isinstance(item, ReadTimeoutError) for item in chain
+    ):
+        return RequestTimeoutError(f"{what}: no answer within {timeout[1]:g}s")
+    if any(isinstance(item, NameResolutionError) for item in chain):
+        return APIConnectionError(
+            f"{what}: the server's host name could not be resolved", retryable=True
+        )
+    if any(isinstance(item, NewConnectionError) for item in chain):
+        return APIConnectionError(f"{what}: could not connect to the server", retryable=True)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return APIConnectionError(f"{what}: TLS handshake or certificate check failed")
+    if isinstance(
+        exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
+    ):
+        return InvalidResponseError(f"{what}: the answer was cut off or corrupted in transit")
+    if isinstance(exc, requests.exceptions.InvalidURL):
+        return SimStudioError(f"{what}: the request URL is invalid", "INVALID_REQUEST")
+    return APIConnectionError(f"{what}: the connection failed ({type(exc).__name__})")
+
+
+class HTTPTransport:
+    """Sends requests for one client over a shared, thread-safe ``requests.Session``.
+
+    Redirects are followed by hand: same-origin ones keep method, body and key (a 301/302 on a
+    POST is re-sent as the same POST, like ``curl --post301``); a 303 on a POST and any redirect
+    to another origin raise :class:`RedirectError`, so the key never leaves the configured origin.
+    """
+
+    def __init__(self, session: Optional[requests.Session]) -> None:
+        self._owns_session = session is None
+        self._session = session if session is not None else self._new_session()
+        self._pid = os.getpid()
+        self._fork_lock = threading.Lock()
+
+    @staticmethod
+    def _new_session() -> requests.Session:
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=_POOL_SIZE)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session
+
+    @property
+    def session(self) -> requests.Session:
+        """The session in use (after a fork, a fresh one)."""
+        if os.getpid() != self._pid:
+            self._after_fork()
+        return self._session
+
+    def _after_fork(self) -> None:
+        # A forked child must never write to the parent's pooled sockets (gunicorn --preload).
+        with self._fork_lock:
+            if os.getpid() == self._pid:
+                return
+            if self._owns_session:
+                self._session = self._new_session()
+            else:
+                for adapter in self._session.adapters.values():
+                    if isinstance(adapter, HTTPAdapter):
+                        adapter.poolmanager.clear()
+            self._pid = os.getpid()
+
+    def close(self) -> None:
+        """Close the session if this transport created it (an injected one is left open)."""
+        if self._owns_session:
+            self._session.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        body: Optional[bytes],
+        timeout: Tuple[float, float],
+        what: str,
+    ) -> requests.Response:
+        """Send with safe redirect handling; the response body is not read yet."""
+        session = self.session
+        started = time.perf_counter()
+        current = url
+        for _hop in range(_MAX_REDIRECTS + 1):
+            try:
+                response = session.request(
+                    method,
+                    current,
+                    data=body,
+                    headers=dict(headers),
+                    timeout=timeout,
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                raise map_exception(exc, what, timeout) from None
+            if response.status_code not in _REDIRECT_STATUSES or "location" not in response.headers:
+                if logger.isEnabledFor(logging.DEBUG):
+                    logger.debug(
+                        "%s %s -> %s in %.1f ms",
+                        method,
+                        urlsplit(current).path,
+                        response.status_code,
+                        (time.perf_counter() - started) * 1000.0,
+                    )
+                return response
+            current = self._redirect_target(response, current, method, what)
+        raise RedirectError(f"{what}: more than {_MAX_REDIRECTS} redirects")
+
+    @staticmethod
+    def _redirect_target(response: requests.Response, current: str, method: str, what: str) -> str:
+        status = response.status_code
+        target = urljoin(current, response.headers["location"])
+        response.close()
+        if not _same_origin_or_upgrade(current, target):
+            raise RedirectError(
+                f"{what}: the server redirected (HTTP {status}) to another origin "
+                f"({_origin_text(target)}); not following with your API key. If the API moved, "
+                "set base_url to the new address",
+                status=status,
+            )
+        if status == 303 and method != "GET":
+            raise RedirectError(
+                f"{what}: HTTP 303 would turn this {method} into a GET without its body; "
+                "not followed",
+                status=status,
+            )
+        logger.debug("following HTTP %s redirect to %s", status, urlsplit(target).path)
+        return target
+
+    def read(self, response: requests.Response, what: str, timeout: Tuple[float, float]) -> Answer:
+        """Read the whole body (bounded) and release the connection to the pool."""
+        limit = MAX_ERROR_BYTES if response.status_code >= 400 else MAX_SUCCESS_BYTES
+        chunks = []
+        total = 0
+        try:
+            for chunk in response.iter_content(_READ_CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    if response.status_code >= 400:
+                        chunks.append(chunk[: max(0, limit - (total - len(chunk)))])
+                        break
+                    raise InvalidResponseError(
+                        f"{what}: the answer is larger than {limit // (1024 * 1024)} MiB",
+                        status=response.status_code,
+                    )
+                chunks.append(chunk)
+        except requests.RequestException as exc:
+            raise map_exception(exc, what, timeout) from None
+        finally:
+            response.close()
+        return Answer(response.status_code, response.headers, b"".join(chunks))
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
+def request_headers(
+    api_key: str, user_agent: str, extra: Optional[Mapping[str, str]] = None
+) -> Dict[str, str]:
+    """The headers every call sends."""
+    headers = {"X-API-Key": api_key, "User-Agent": user_agent, "Accept": "application/json"}
+    if extra:
+        headers.update(extra)
+    return headers

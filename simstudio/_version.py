@@ -1,0 +1,3 @@
+"""The package version, kept in one place (read by hatchling and by the User-Agent)."""
+
+__version__ = "1.0.0"
