@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import logging
-import random as _random
-import threading
 import time
 from typing import (
-    TYPE_CHECKING,
     Any,
-    Callable,
     Dict,
-    Mapping,
+    Literal,
     Optional,
     Sequence,
-    TypeVar,
     Union,
     overload,
 )
 
-from ._config import ClientConfig, Timeout, resolve_timeout
+from ._base import BaseClient
+from ._config import Timeout, resolve_timeout
 from ._errors import (
     ConfigurationError,
     InvalidRequestError,
@@ -31,35 +27,26 @@ from ._errors import (
 from ._inputs import build_execute_body, encode_json, path_segment
 from ._models import (
     AsyncExecutionResult,
-    RateLimitInfo,
     UsageLimits,
     WorkflowExecutionResult,
     WorkflowStatus,
     normalize_job,
 )
-from ._ratelimit import rate_limit_info_from_headers
 from ._responses import Answer, decode_json, error_from_answer
-from ._retry import RetryPolicy, compute_delay
+from ._retry import RetryPolicy
 from ._streaming import WorkflowStream, open_workflow_stream
-from ._transport import HTTPTransport, request_headers
-
-if TYPE_CHECKING:
-    import requests
-    from typing_extensions import Literal, Self
+from ._transport import request_headers
 
 __all__ = ["Client", "SimStudioClient"]
 
 logger = logging.getLogger("simstudio")
 
-T = TypeVar("T")
 ExecuteResult = Union[WorkflowExecutionResult, AsyncExecutionResult]
 
-# Idempotent reads retry these statuses; executes only retry what proves nothing ran.
-_READ_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _DEFAULT_STREAM_READ_TIMEOUT = 300.0
 
 
-class SimStudioClient:
+class SimStudioClient(BaseClient):
     """A synchronous client for Sim's workflow API, safe to share between threads.
 
     Args:
@@ -78,139 +65,6 @@ class SimStudioClient:
     Raises:
         ConfigurationError: No API key, or an unusable ``base_url``.
     """
-
-    def __init__(
-        self,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        *,
-        timeout: Optional[Timeout] = None,
-        max_retries: int = 2,
-        session: Optional[requests.Session] = None,
-        sleep: Optional[Callable[[float], None]] = None,
-        random: Optional[Callable[[], float]] = None,
-    ) -> None:
-        self._config = ClientConfig.create(api_key, base_url, timeout, max_retries)
-        self._transport = HTTPTransport(session)
-        self._lock = threading.Lock()
-        self._rate_limit_info: Optional[RateLimitInfo] = None
-        self._closed = False
-        self._sleep = sleep if sleep is not None else time.sleep
-        self._random = random if random is not None else _random.random
-
-    # ----------------------------------------------------------------- configuration
-
-    @property
-    def base_url(self) -> str:
-        """The server this client talks to (normalised, without a trailing slash)."""
-        return self._config.base_url
-
-    def set_api_key(self, api_key: str) -> None:
-        """Use another API key for the following calls."""
-        with self._lock:
-            self._config = self._config.with_api_key(api_key)
-
-    def set_base_url(self, base_url: str) -> None:
-        """Talk to another server for the following calls (validated and normalised)."""
-        with self._lock:
-            self._config = self._config.with_base_url(base_url)
-
-    def close(self) -> None:
-        """Release pooled connections. An injected session is left open for its owner."""
-        self._closed = True
-        self._transport.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return f"SimStudioClient(base_url={self._config.base_url!r})"
-
-    # ----------------------------------------------------------------- sending
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        what: str,
-        body: Optional[bytes] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        timeout: Optional[Timeout] = None,
-    ) -> Answer:
-        """One HTTP exchange, read whole; rate-limit headers recorded."""
-        if self._closed:
-            raise ConfigurationError("This SimStudioClient is closed", "CLIENT_CLOSED")
-        config = self._config
-        extra = dict(headers or {})
-        if body is not None:
-            extra["Content-Type"] = "application/json"
-        timeouts = resolve_timeout(timeout, config.timeout)
-        response = self._transport.send(
-            method,
-            config.base_url + path,
-            headers=request_headers(config.api_key, config.user_agent, extra),
-            body=body,
-            timeout=timeouts,
-            what=what,
-        )
-        answer = self._transport.read(response, what, timeouts)
-        self._record_rate_limit(answer.headers)
-        return answer
-
-    def _record_rate_limit(self, headers: Mapping[str, str]) -> None:
-        with self._lock:
-            info = rate_limit_info_from_headers(headers, time.time(), self._rate_limit_info)
-            if info is not None:
-                self._rate_limit_info = info
-
-    def _retrying(
-        self,
-        operation: Callable[[], T],
-        policy: RetryPolicy,
-        should_retry: Callable[[SimStudioError], bool],
-        what: str,
-    ) -> T:
-        """Run ``operation``, retrying per ``policy`` while ``should_retry`` allows."""
-        for retry_number in range(policy.max_retries + 1):
-            try:
-                return operation()
-            except SimStudioError as error:
-                if retry_number >= policy.max_retries or not should_retry(error):
-                    raise
-                delay = compute_delay(policy, retry_number, error.retry_after, self._random)
-                if delay is None:
-                    logger.debug(
-                        "%s: server asked to wait %.0fs, longer than max_delay; giving up",
-                        what,
-                        error.retry_after or 0.0,
-                    )
-                    raise
-                logger.debug(
-                    "%s: %s; retry %d/%d in %.2fs",
-                    what,
-                    error.code,
-                    retry_number + 1,
-                    policy.max_retries,
-                    delay,
-                )
-                self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _get_json(self, path: str, what: str, timeout: Optional[Timeout] = None) -> Any:
-        """An idempotent GET, retried on connection errors, 429 and 5xx."""
-
-        def attempt() -> Any:
-            answer = self._send("GET", path, what=what, timeout=timeout)
-            if answer.status >= 400:
-                raise error_from_answer(answer, time.time(), what)
-            return decode_json(answer)
-
-        policy = RetryPolicy(max_retries=self._config.max_retries, initial_delay=0.5, max_delay=8.0)
-        return self._retrying(attempt, policy, _read_should_retry, what)
 
     # ----------------------------------------------------------------- execution
 
@@ -478,22 +332,11 @@ class SimStudioClient:
             raise _invalid(f"get_job_status({task_id!r})", "a job status", body)
         return normalize_job(body)
 
-    def get_rate_limit_info(self) -> Optional[RateLimitInfo]:
-        """The rate-limit headers of the most recent answer that had any, or ``None``."""
-        with self._lock:
-            return self._rate_limit_info
-
     def get_usage_limits(self) -> UsageLimits:
         """The account's rate limits and usage (``limit`` is filled on every server era)."""
         return UsageLimits.from_wire(
             self._get_json("/api/users/me/usage-limits", "get_usage_limits()")
         )
-
-
-def _read_should_retry(error: SimStudioError) -> bool:
-    if error.status is None:
-        return error.code in ("TIMEOUT", "CONNECTION_ERROR")
-    return error.status in _READ_RETRY_STATUSES
 
 
 def _invalid(what: str, expected: str, body: Any) -> SimStudioError:

@@ -1,0 +1,195 @@
+"""BaseClient: configuration, the send path, retries and rate-limit state shared by all calls."""
+
+from __future__ import annotations
+
+import logging
+import random as _random
+import threading
+import time
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar
+
+from ._config import ClientConfig, Timeout, resolve_timeout
+from ._errors import ConfigurationError, SimStudioError
+from ._models import RateLimitInfo
+from ._ratelimit import rate_limit_info_from_headers
+from ._responses import Answer, decode_json, error_from_answer
+from ._retry import RetryPolicy, compute_delay
+from ._transport import HTTPTransport, request_headers
+
+if TYPE_CHECKING:
+    import requests
+    from typing_extensions import Self
+
+__all__ = ["BaseClient"]
+
+logger = logging.getLogger("simstudio")
+
+T = TypeVar("T")
+
+# Idempotent reads retry these statuses; executes only retry what proves nothing ran.
+_READ_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class BaseClient:
+    """The plumbing of :class:`SimStudioClient` (see there for the arguments).
+
+    Args:
+        api_key: Your Sim API key; defaults to the ``SIM_API_KEY`` environment variable.
+        base_url: The Sim server; defaults to ``SIM_BASE_URL``, then ``https://sim.ai``.
+        timeout: Default timeout in seconds for every call (a number is the read timeout,
+            with connect capped at 10 s; or a ``(connect, read)`` pair). Default 30 s.
+        max_retries: How often idempotent reads (status, jobs, usage) are retried on connection
+            errors, 429 and 5xx. Executes are never retried implicitly; see
+            :meth:`execute_with_retry`.
+        session: A ``requests.Session`` to use as-is (proxies, TLS, adapters); it is not closed
+            by :meth:`close`.
+        sleep: Replaces ``time.sleep`` for retry waits (tests inject a fake).
+        random: Replaces ``random.random`` for retry jitter.
+
+    Raises:
+        ConfigurationError: No API key, or an unusable ``base_url``.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        *,
+        timeout: Optional[Timeout] = None,
+        max_retries: int = 2,
+        session: Optional[requests.Session] = None,
+        sleep: Optional[Callable[[float], None]] = None,
+        random: Optional[Callable[[], float]] = None,
+    ) -> None:
+        self._config = ClientConfig.create(api_key, base_url, timeout, max_retries)
+        self._transport = HTTPTransport(session)
+        self._lock = threading.Lock()
+        self._rate_limit_info: Optional[RateLimitInfo] = None
+        self._closed = False
+        self._sleep = sleep if sleep is not None else time.sleep
+        self._random = random if random is not None else _random.random
+
+    # ----------------------------------------------------------------- configuration
+
+    @property
+    def base_url(self) -> str:
+        """The server this client talks to (normalised, without a trailing slash)."""
+        return self._config.base_url
+
+    def set_api_key(self, api_key: str) -> None:
+        """Use another API key for the following calls."""
+        with self._lock:
+            self._config = self._config.with_api_key(api_key)
+
+    def set_base_url(self, base_url: str) -> None:
+        """Talk to another server for the following calls (validated and normalised)."""
+        with self._lock:
+            self._config = self._config.with_base_url(base_url)
+
+    def close(self) -> None:
+        """Release pooled connections. An injected session is left open for its owner."""
+        self._closed = True
+        self._transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SimStudioClient(base_url={self._config.base_url!r})"
+
+    # ----------------------------------------------------------------- sending
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        body: Optional[bytes] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        timeout: Optional[Timeout] = None,
+    ) -> Answer:
+        """One HTTP exchange, read whole; rate-limit headers recorded."""
+        if self._closed:
+            raise ConfigurationError("This SimStudioClient is closed", "CLIENT_CLOSED")
+        config = self._config
+        extra = dict(headers or {})
+        if body is not None:
+            extra["Content-Type"] = "application/json"
+        timeouts = resolve_timeout(timeout, config.timeout)
+        response = self._transport.send(
+            method,
+            config.base_url + path,
+            headers=request_headers(config.api_key, config.user_agent, extra),
+            body=body,
+            timeout=timeouts,
+            what=what,
+        )
+        answer = self._transport.read(response, what, timeouts)
+        self._record_rate_limit(answer.headers)
+        return answer
+
+    def _record_rate_limit(self, headers: Mapping[str, str]) -> None:
+        with self._lock:
+            info = rate_limit_info_from_headers(headers, time.time(), self._rate_limit_info)
+            if info is not None:
+                self._rate_limit_info = info
+
+    def _retrying(
+        self,
+        operation: Callable[[], T],
+        policy: RetryPolicy,
+        should_retry: Callable[[SimStudioError], bool],
+        what: str,
+    ) -> T:
+        """Run ``operation``, retrying per ``policy`` while ``should_retry`` allows."""
+        for retry_number in range(policy.max_retries + 1):
+            try:
+                return operation()
+            except SimStudioError as error:
+                if retry_number >= policy.max_retries or not should_retry(error):
+                    raise
+                delay = compute_delay(policy, retry_number, error.retry_after, self._random)
+                if delay is None:
+                    logger.debug(
+                        "%s: server asked to wait %.0fs, longer than max_delay; giving up",
+                        what,
+                        error.retry_after or 0.0,
+                    )
+                    raise
+                logger.debug(
+                    "%s: %s; retry %d/%d in %.2fs",
+                    what,
+                    error.code,
+                    retry_number + 1,
+                    policy.max_retries,
+                    delay,
+                )
+                self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _get_json(self, path: str, what: str, timeout: Optional[Timeout] = None) -> Any:
+        """An idempotent GET, retried on connection errors, 429 and 5xx."""
+
+        def attempt() -> Any:
+            answer = self._send("GET", path, what=what, timeout=timeout)
+            if answer.status >= 400:
+                raise error_from_answer(answer, time.time(), what)
+            return decode_json(answer)
+
+        policy = RetryPolicy(max_retries=self._config.max_retries, initial_delay=0.5, max_delay=8.0)
+        return self._retrying(attempt, policy, _read_should_retry, what)
+
+    def get_rate_limit_info(self) -> Optional[RateLimitInfo]:
+        """The rate-limit headers of the most recent answer that had any, or ``None``."""
+        with self._lock:
+            return self._rate_limit_info
+
+
+def _read_should_retry(error: SimStudioError) -> bool:
+    if error.status is None:
+        return error.code in ("TIMEOUT", "CONNECTION_ERROR")
+    return error.status in _READ_RETRY_STATUSES
