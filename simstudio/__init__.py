@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from ._batch import BatchItem, BatchResult
 from ._client import Client, SimStudioClient
 from ._errors import (
     APIConnectionError,
@@ -33,6 +34,7 @@ from ._models import (
     WorkflowStatus,
 )
 from ._retry import RetryPolicy
+from ._run_control import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from ._streaming import StreamEvent, WorkflowStream
 from ._version import __version__
 
@@ -43,13 +45,18 @@ __all__ = [
     "APIConnectionError",
     "AsyncExecutionResult",
     "AuthenticationError",
+    "BatchItem",
+    "BatchResult",
+    "CancelResult",
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "ExecutionDetails",
     "ExecutionError",
     "InvalidRequestError",
     "InvalidResponseError",
     "NotFoundError",
+    "PausedExecution",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
@@ -66,6 +73,7 @@ __all__ = [
     "UsageLimitError",
     "UsageLimits",
     "WorkflowExecutionResult",
+    "WorkflowRun",
     "WorkflowStatus",
     "WorkflowStream",
     "__version__",

@@ -45,6 +45,7 @@ class BaseClient:
             by :meth:`close`.
         sleep: Replaces ``time.sleep`` for retry waits (tests inject a fake).
         random: Replaces ``random.random`` for retry jitter.
+        clock: Replaces ``time.monotonic`` for deadlines (job waits, batches).
 
     Raises:
         ConfigurationError: No API key, or an unusable ``base_url``.
@@ -60,6 +61,7 @@ class BaseClient:
         session: Optional[requests.Session] = None,
         sleep: Optional[Callable[[float], None]] = None,
         random: Optional[Callable[[], float]] = None,
+        clock: Optional[Callable[[], float]] = None,
     ) -> None:
         self._config = ClientConfig.create(api_key, base_url, timeout, max_retries)
         self._transport = HTTPTransport(session)
@@ -68,6 +70,14 @@ class BaseClient:
         self._closed = False
         self._sleep = sleep if sleep is not None else time.sleep
         self._random = random if random is not None else _random.random
+        self._clock = clock if clock is not None else time.monotonic
+        # Wall-clock "now" for Retry-After dates; follows an injected clock's progress.
+        self._clock_origin = (time.time(), self._clock())
+
+    def _wall_clock(self) -> float:
+        """Epoch seconds, advancing with the (possibly injected) monotonic clock."""
+        wall, mono = self._clock_origin
+        return wall + (self._clock() - mono)
 
     # ----------------------------------------------------------------- configuration
 
@@ -113,8 +123,7 @@ class BaseClient:
         timeout: Optional[Timeout] = None,
     ) -> Answer:
         """One HTTP exchange, read whole; rate-limit headers recorded."""
-        if self._closed:
-            raise ConfigurationError("This SimStudioClient is closed", "CLIENT_CLOSED")
+        self._check_open()
         config = self._config
         extra = dict(headers or {})
         if body is not None:
@@ -132,9 +141,13 @@ class BaseClient:
         self._record_rate_limit(answer.headers)
         return answer
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ConfigurationError("This SimStudioClient is closed", "CLIENT_CLOSED")
+
     def _record_rate_limit(self, headers: Mapping[str, str]) -> None:
         with self._lock:
-            info = rate_limit_info_from_headers(headers, time.time(), self._rate_limit_info)
+            info = rate_limit_info_from_headers(headers, self._wall_clock(), self._rate_limit_info)
             if info is not None:
                 self._rate_limit_info = info
 
@@ -173,11 +186,19 @@ class BaseClient:
 
     def _get_json(self, path: str, what: str, timeout: Optional[Timeout] = None) -> Any:
         """An idempotent GET, retried on connection errors, 429 and 5xx."""
+        return self._idempotent_json("GET", path, what, None, timeout)
 
+    def _post_json(self, path: str, what: str, body: bytes) -> Any:
+        """An idempotent POST (e.g. cancel), retried like a GET."""
+        return self._idempotent_json("POST", path, what, body, None)
+
+    def _idempotent_json(
+        self, method: str, path: str, what: str, body: Optional[bytes], timeout: Optional[Timeout]
+    ) -> Any:
         def attempt() -> Any:
-            answer = self._send("GET", path, what=what, timeout=timeout)
+            answer = self._send(method, path, what=what, body=body, timeout=timeout)
             if answer.status >= 400:
-                raise error_from_answer(answer, time.time(), what)
+                raise error_from_answer(answer, self._wall_clock(), what)
             return decode_json(answer)
 
         policy = RetryPolicy(max_retries=self._config.max_retries, initial_delay=0.5, max_delay=8.0)

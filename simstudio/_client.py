@@ -2,51 +2,54 @@
 
 from __future__ import annotations
 
-import logging
-import time
+import re
+import uuid
+from dataclasses import dataclass
 from typing import (
     Any,
+    Callable,
     Dict,
+    Iterable,
+    List,
     Literal,
+    Mapping,
     Optional,
     Sequence,
     Union,
     overload,
 )
 
-from ._base import BaseClient
+from ._batch import BatchItem, BatchResult, run_batch
 from ._config import Timeout, resolve_timeout
 from ._errors import (
-    ConfigurationError,
+    ConflictError,
     InvalidRequestError,
-    InvalidResponseError,
     NotFoundError,
     PermissionDeniedError,
     SimStudioError,
 )
 from ._inputs import build_execute_body, encode_json, path_segment
+from ._jobs import JobsMixin
 from ._models import (
     AsyncExecutionResult,
     UsageLimits,
     WorkflowExecutionResult,
     WorkflowStatus,
-    normalize_job,
 )
 from ._responses import Answer, decode_json, error_from_answer
 from ._retry import RetryPolicy
+from ._run_control import RunControlMixin
 from ._streaming import WorkflowStream, open_workflow_stream
 from ._transport import request_headers
 
 __all__ = ["Client", "SimStudioClient"]
-
-logger = logging.getLogger("simstudio")
 
 ExecuteResult = Union[WorkflowExecutionResult, AsyncExecutionResult]
 
 _DEFAULT_STREAM_READ_TIMEOUT = 300.0
 
 
-class SimStudioClient(BaseClient):
+class SimStudioClient(JobsMixin, RunControlMixin):
     """A synchronous client for Sim's workflow API, safe to share between threads.
 
     Args:
@@ -61,6 +64,7 @@ class SimStudioClient(BaseClient):
             by :meth:`close`.
         sleep: Replaces ``time.sleep`` for retry waits (tests inject a fake).
         random: Replaces ``random.random`` for retry jitter.
+        clock: Replaces ``time.monotonic`` for deadlines (job waits, batches).
 
     Raises:
         ConfigurationError: No API key, or an unusable ``base_url``.
@@ -77,6 +81,9 @@ class SimStudioClient(BaseClient):
         stream: Literal[False] = ...,
         selected_outputs: Optional[Sequence[str]] = ...,
         async_execution: Literal[False] = ...,
+        *,
+        execution_id: Optional[str] = ...,
+        execution_timeout_seconds: Optional[int] = ...,
     ) -> WorkflowExecutionResult: ...
 
     @overload
@@ -88,6 +95,9 @@ class SimStudioClient(BaseClient):
         stream: Literal[True],
         selected_outputs: Optional[Sequence[str]] = ...,
         async_execution: Literal[False] = ...,
+        *,
+        execution_id: Optional[str] = ...,
+        execution_timeout_seconds: Optional[int] = ...,
     ) -> WorkflowStream: ...
 
     @overload
@@ -100,6 +110,8 @@ class SimStudioClient(BaseClient):
         stream: Literal[True],
         selected_outputs: Optional[Sequence[str]] = ...,
         async_execution: Literal[False] = ...,
+        execution_id: Optional[str] = ...,
+        execution_timeout_seconds: Optional[int] = ...,
     ) -> WorkflowStream: ...
 
     @overload
@@ -112,6 +124,8 @@ class SimStudioClient(BaseClient):
         selected_outputs: Optional[Sequence[str]] = ...,
         *,
         async_execution: Literal[True],
+        execution_id: Optional[str] = ...,
+        execution_timeout_seconds: Optional[int] = ...,
     ) -> ExecuteResult: ...
 
     @overload
@@ -123,6 +137,9 @@ class SimStudioClient(BaseClient):
         stream: bool = ...,
         selected_outputs: Optional[Sequence[str]] = ...,
         async_execution: bool = ...,
+        *,
+        execution_id: Optional[str] = ...,
+        execution_timeout_seconds: Optional[int] = ...,
     ) -> Union[ExecuteResult, WorkflowStream]: ...
 
     def execute_workflow(
@@ -133,6 +150,9 @@ class SimStudioClient(BaseClient):
         stream: bool = False,
         selected_outputs: Optional[Sequence[str]] = None,
         async_execution: bool = False,
+        *,
+        execution_id: Optional[str] = None,
+        execution_timeout_seconds: Optional[int] = None,
     ) -> Union[ExecuteResult, WorkflowStream]:
         """Run a deployed workflow.
 
@@ -145,6 +165,11 @@ class SimStudioClient(BaseClient):
             stream: Return a :class:`WorkflowStream` of events as they arrive.
             selected_outputs: Block outputs to stream, as ``"blockName.attribute"``.
             async_execution: Queue the run and return an :class:`AsyncExecutionResult` at once.
+            execution_id: The id to claim for this run (``X-Execution-Id``; 1-128 characters of
+                ``A-Z a-z 0-9 . _ : -``). Default: a fresh UUID per call. Servers since 2026
+                refuse to run the same id twice (``ConflictError``, code
+                ``EXECUTION_ID_CONFLICT``), which makes it an idempotency key.
+            execution_timeout_seconds: Server-side time limit of an async run (1-604800).
 
         Returns:
             A :class:`WorkflowExecutionResult` (``success=False`` when the run failed), an
@@ -159,30 +184,75 @@ class SimStudioClient(BaseClient):
             )
         if stream:
             return self.stream_workflow(
-                workflow_id, input_data, selected_outputs=selected_outputs, timeout=timeout
+                workflow_id,
+                input_data,
+                selected_outputs=selected_outputs,
+                timeout=timeout,
+                execution_id=execution_id,
             )
-        return self._execute_once(
-            workflow_id, input_data, timeout, selected_outputs, async_execution
+        request = self._prepare(
+            workflow_id,
+            input_data,
+            timeout,
+            selected_outputs,
+            async_execution,
+            execution_id,
+            execution_timeout_seconds,
         )
+        return self._send_execute(request)
 
-    def _execute_once(
+    def _prepare(
         self,
         workflow_id: str,
         input_data: Any,
         timeout: Optional[Timeout],
         selected_outputs: Optional[Sequence[str]],
         async_execution: bool,
-    ) -> ExecuteResult:
+        execution_id: Optional[str],
+        execution_timeout_seconds: Optional[int],
+        stream: bool = False,
+    ) -> _ExecuteRequest:
+        """Validate everything before any byte is sent."""
         path = f"/api/workflows/{path_segment(workflow_id, 'workflow_id')}/execute"
-        body = encode_json(build_execute_body(input_data, selected_outputs=selected_outputs))
-        headers = {"X-Execution-Mode": "async"} if async_execution else None
-        what = f"execute_workflow({workflow_id!r})"
-        answer = self._send("POST", path, what=what, body=body, headers=headers, timeout=timeout)
-        return self._execution_result(answer, async_execution, what)
+        body = build_execute_body(input_data, stream=stream, selected_outputs=selected_outputs)
+        run_id = _check_execution_id(execution_id)
+        headers = {"X-Execution-Id": run_id}
+        if async_execution:
+            headers["X-Execution-Mode"] = "async"
+        if execution_timeout_seconds is not None:
+            if not async_execution:
+                raise InvalidRequestError(
+                    "execution_timeout_seconds applies to async_execution=True runs only",
+                    "INVALID_INPUT",
+                )
+            headers["X-Execution-Timeout-Seconds"] = str(
+                _check_run_timeout(execution_timeout_seconds)
+            )
+        return _ExecuteRequest(
+            workflow_id=workflow_id,
+            path=path,
+            body=encode_json(body),
+            headers=headers,
+            timeout=timeout,
+            async_execution=async_execution,
+            execution_id=run_id,
+        )
+
+    def _send_execute(self, request: _ExecuteRequest) -> ExecuteResult:
+        what = f"execute_workflow({request.workflow_id!r})"
+        answer = self._send(
+            "POST",
+            request.path,
+            what=what,
+            body=request.body,
+            headers=request.headers,
+            timeout=request.timeout,
+        )
+        return self._execution_result(answer, request.async_execution, what)
 
     def _execution_result(self, answer: Answer, async_requested: bool, what: str) -> ExecuteResult:
         if answer.status >= 400:
-            error = error_from_answer(answer, time.time(), what)
+            error = error_from_answer(answer, self._wall_clock(), what)
             if WorkflowExecutionResult.is_failed_run(error.body):
                 # A run that failed still produced a result (partial output, error, timing).
                 return WorkflowExecutionResult.from_wire(error.body, answer.status)
@@ -210,9 +280,7 @@ class SimStudioClient(BaseClient):
                 workflow_id, input_data, selected_outputs=selected_outputs, timeout=timeout
             ) as events:
                 return events.final_result()
-        result = self._execute_once(workflow_id, input_data, timeout, selected_outputs, False)
-        assert isinstance(result, WorkflowExecutionResult)
-        return result
+        return self.execute_workflow(workflow_id, input_data, timeout, False, selected_outputs)
 
     def execute_with_retry(
         self,
@@ -226,6 +294,9 @@ class SimStudioClient(BaseClient):
         initial_delay: float = 1.0,
         max_delay: float = 30.0,
         backoff_multiplier: float = 2.0,
+        *,
+        exactly_once: bool = False,
+        execution_id: Optional[str] = None,
     ) -> Union[ExecuteResult, WorkflowStream]:
         """Like :meth:`execute_workflow`, retrying only when the server proves nothing ran.
 
@@ -233,21 +304,135 @@ class SimStudioClient(BaseClient):
         Waits grow exponentially (``initial_delay * backoff_multiplier**n``, +/-25% jitter,
         capped at ``max_delay``) and are never shorter than the server's ``Retry-After``; a
         server asking for longer than ``max_delay`` gets the error raised at once, with
-        ``retry_after`` set. Timeouts and 5xx after the request was sent are not retried: the
-        workflow may already be running.
+        ``retry_after`` set.
+
+        Without ``exactly_once``, a timeout or broken connection after the request was sent is
+        raised, not retried: the workflow may already be running. With ``exactly_once=True``
+        (servers since 2026 only, which honour ``X-Execution-Id``), the same request is re-sent
+        with the same execution id; if the server already has that run (409
+        ``EXECUTION_ID_CONFLICT``) the SDK follows the existing run through
+        :meth:`get_execution` instead of starting a second one. Streams are never re-sent.
         """
         try:
             policy = RetryPolicy(max_retries, initial_delay, max_delay, backoff_multiplier)
         except ValueError as exc:
             raise InvalidRequestError(str(exc), "INVALID_INPUT") from None
-
-        def attempt() -> Union[ExecuteResult, WorkflowStream]:
-            return self.execute_workflow(
-                workflow_id, input_data, timeout, stream, selected_outputs, async_execution
+        what = f"execute_with_retry({workflow_id!r})"
+        if stream:
+            return self._retrying(
+                lambda: self.stream_workflow(
+                    workflow_id,
+                    input_data,
+                    selected_outputs=selected_outputs,
+                    timeout=timeout,
+                    execution_id=execution_id,
+                ),
+                policy,
+                lambda error: error.retryable,
+                what,
             )
+        request = self._prepare(
+            workflow_id, input_data, timeout, selected_outputs, async_execution, execution_id, None
+        )
+        sent: List[bool] = []
 
-        return self._retrying(
-            attempt, policy, lambda error: error.retryable, f"execute_with_retry({workflow_id!r})"
+        def attempt() -> ExecuteResult:
+            try:
+                return self._send_execute(request)
+            except ConflictError as error:
+                if sent and error.code == "EXECUTION_ID_CONFLICT":
+                    return self._reconcile(request, what)
+                raise
+            except SimStudioError as error:
+                if error.status is None and not error.retryable:
+                    sent.append(True)
+                raise
+
+        def should_retry(error: SimStudioError) -> bool:
+            lost_response = exactly_once and error.status is None and not error.retryable
+            return error.retryable or lost_response
+
+        return self._retrying(attempt, policy, should_retry, what)
+
+    def _reconcile(self, request: _ExecuteRequest, what: str) -> ExecuteResult:
+        """The server already has this execution id: follow that run instead of a new one."""
+        if request.async_execution:
+            task_id = f"workflow-execution:{request.execution_id}"
+            return AsyncExecutionResult.from_wire(
+                {"success": True, "jobId": task_id, "executionId": request.execution_id},
+                self._config.base_url,
+            )
+        deadline_seconds = resolve_timeout(request.timeout, self._config.timeout)[1]
+        details = self.wait_for_execution(
+            request.workflow_id, request.execution_id, timeout=deadline_seconds
+        )
+        return details.to_result()
+
+    def execute_and_wait(
+        self,
+        workflow_id: str,
+        input_data: Any = None,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        execution_timeout_seconds: Optional[int] = None,
+        execution_id: Optional[str] = None,
+        on_status: Optional[Callable[[Dict[str, Any]], None]] = None,
+    ) -> WorkflowExecutionResult:
+        """Queue a run (async execution) and wait for its result with :meth:`wait_for_job`.
+
+        Long runs survive proxies that cut long HTTP requests, and the wait has a hard
+        ``timeout``. A server that answers synchronously is fine too: its result is returned.
+        """
+        queued = self.execute_workflow(
+            workflow_id,
+            input_data,
+            async_execution=True,
+            execution_id=execution_id,
+            execution_timeout_seconds=execution_timeout_seconds,
+        )
+        if isinstance(queued, WorkflowExecutionResult):
+            return queued
+        return self.wait_for_job(
+            queued.task_id, timeout=timeout, poll_interval=poll_interval, on_status=on_status
+        )
+
+    def execute_batch(
+        self,
+        items: Iterable[Union[BatchItem, Sequence[Any], Mapping[str, Any]]],
+        *,
+        max_workers: int = 4,
+        requests_per_minute: Union[float, Literal["auto"], None] = "auto",
+        timeout: Optional[Timeout] = None,
+        max_rate_limit_waits: int = 20,
+        on_progress: Optional[Callable[[BatchResult, int, int], None]] = None,
+    ) -> List[BatchResult]:
+        """Run many executions concurrently, paced to the account's rate limit.
+
+        Args:
+            items: ``BatchItem`` objects, ``(workflow_id, input_data)`` pairs or dicts with
+                ``workflow_id`` and ``input_data``.
+            max_workers: Executions in flight at once.
+            requests_per_minute: The pace to keep. ``"auto"`` reads it from
+                :meth:`get_usage_limits` (falling back to pacing from 429 answers alone);
+                ``None`` sends as fast as the workers go and only backs off on 429.
+            timeout: Per-execution timeout.
+            max_rate_limit_waits: How often one item may be sent back by 429 before it fails.
+            on_progress: Called after each item as ``on_progress(result, done, total)``.
+
+        Returns:
+            One :class:`BatchResult` per item, in input order; failures are recorded on the
+            item (``error``), never raised. A 429 proves the run did not start, so rate-limited
+            items are re-sent after the server's ``Retry-After``.
+        """
+        return run_batch(
+            self,
+            items,
+            max_workers=max_workers,
+            requests_per_minute=requests_per_minute,
+            timeout=timeout,
+            max_rate_limit_waits=max_rate_limit_waits,
+            on_progress=on_progress,
         )
 
     def stream_workflow(
@@ -259,6 +444,8 @@ class SimStudioClient(BaseClient):
         timeout: Optional[Timeout] = None,
         idle_timeout: Optional[float] = _DEFAULT_STREAM_READ_TIMEOUT,
         deadline: Optional[float] = None,
+        execution_id: Optional[str] = None,
+        collect_text: bool = True,
     ) -> WorkflowStream:
         """Run a workflow and stream its events as they arrive.
 
@@ -269,35 +456,38 @@ class SimStudioClient(BaseClient):
                 sends no text chunks, only the final result.
             timeout: Connect and first-answer timeout (default: the client's).
             idle_timeout: Longest silence between bytes once streaming (default 300 s; Sim
-                sends no heartbeats while an agent thinks).
+                sends no heartbeats while an agent thinks). ``None`` waits forever.
             deadline: Optional limit in seconds on the whole stream.
+            execution_id: The id to claim for the run (default: a fresh UUID), available as
+                ``stream.execution_id`` for :meth:`cancel_execution` -- Sim's stream itself
+                never says which run it is.
+            collect_text: Keep the streamed text for ``stream.text`` and the result; turn off
+                for unbounded streams to hold memory flat.
 
         Returns:
             A :class:`WorkflowStream`; iterate it, or use it as a context manager.
         """
-        if self._closed:
-            raise ConfigurationError("This SimStudioClient is closed", "CLIENT_CLOSED")
+        self._check_open()
+        request = self._prepare(
+            workflow_id, input_data, timeout, selected_outputs, False, execution_id, None, True
+        )
         config = self._config
-        path = f"/api/workflows/{path_segment(workflow_id, 'workflow_id')}/execute"
-        body = encode_json(
-            build_execute_body(input_data, stream=True, selected_outputs=selected_outputs)
-        )
-        headers = request_headers(
-            config.api_key,
-            config.user_agent,
-            {"Content-Type": "application/json", "Accept": "text/event-stream"},
-        )
-        return open_workflow_stream(
+        extra = dict(request.headers, **{"Content-Type": "application/json"})
+        extra["Accept"] = "text/event-stream"
+        stream = open_workflow_stream(
             self._transport,
-            config.base_url + path,
-            headers=headers,
-            body=body,
+            config.base_url + request.path,
+            headers=request_headers(config.api_key, config.user_agent, extra),
+            body=request.body,
             timeout=resolve_timeout(timeout, config.timeout),
             idle_timeout=idle_timeout,
             deadline=deadline,
             what=f"stream_workflow({workflow_id!r})",
             on_headers=self._record_rate_limit,
+            collect_text=collect_text,
         )
+        stream.execution_id = request.execution_id
+        return stream
 
     # ----------------------------------------------------------------- reads
 
@@ -319,19 +509,6 @@ class SimStudioClient(BaseClient):
         except (NotFoundError, PermissionDeniedError):
             return False
 
-    def get_job_status(self, task_id: str) -> Dict[str, Any]:
-        """The state of an async job as a dict (``status``, ``output``, ``error``, ``metadata``).
-
-        ``status`` uses the documented words (``queued``, ``processing``, ``completed``,
-        ``failed``, ``cancelled``) on every server era; the server's own word is kept in
-        ``rawStatus`` when it differs (e.g. ``pending``).
-        """
-        path = f"/api/jobs/{path_segment(task_id, 'task_id')}"
-        body = self._get_json(path, f"get_job_status({task_id!r})")
-        if not isinstance(body, dict) or "status" not in body:
-            raise _invalid(f"get_job_status({task_id!r})", "a job status", body)
-        return normalize_job(body)
-
     def get_usage_limits(self) -> UsageLimits:
         """The account's rate limits and usage (``limit`` is filled on every server era)."""
         return UsageLimits.from_wire(
@@ -339,8 +516,39 @@ class SimStudioClient(BaseClient):
         )
 
 
-def _invalid(what: str, expected: str, body: Any) -> SimStudioError:
-    return InvalidResponseError(f"{what}: the answer is not {expected}", body=body)
+@dataclass(frozen=True)
+class _ExecuteRequest:
+    """A validated execute call, re-sendable byte for byte (same execution id)."""
+
+    workflow_id: str
+    path: str
+    body: bytes
+    headers: Dict[str, str]
+    timeout: Optional[Timeout]
+    async_execution: bool
+    execution_id: str
+
+
+_EXECUTION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_MAX_RUN_TIMEOUT = 7 * 24 * 3600
+
+
+def _check_execution_id(value: Optional[str]) -> str:
+    if value is None:
+        return str(uuid.uuid4())
+    if not isinstance(value, str) or not _EXECUTION_ID.fullmatch(value):
+        raise InvalidRequestError(
+            "execution_id must be 1-128 characters of A-Z a-z 0-9 . _ : -", "INVALID_INPUT"
+        )
+    return value
+
+
+def _check_run_timeout(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_RUN_TIMEOUT:
+        raise InvalidRequestError(
+            "execution_timeout_seconds must be a whole number from 1 to 604800", "INVALID_INPUT"
+        )
+    return value
 
 
 Client = SimStudioClient

@@ -134,6 +134,8 @@ class WorkflowStream:
     Attributes:
         result: The run's result once the terminal event has arrived, else ``None``.
         headers: The HTTP headers of the answer.
+        execution_id: The execution id the SDK claimed for this run (``X-Execution-Id``),
+            usable with ``cancel_execution``; servers before 2026 ignore it.
     """
 
     def __init__(
@@ -163,6 +165,7 @@ class WorkflowStream:
         self._block_parts: Dict[str, List[str]] = {}
         self._events_received = 0
         self.result: Optional[WorkflowExecutionResult] = None
+        self.execution_id: Optional[str] = None
         self.headers: Mapping[str, str] = headers if headers is not None else {}
 
     # ------------------------------------------------------------------ public API

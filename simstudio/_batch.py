@@ -1,0 +1,202 @@
+"""Batches: bounded concurrent executions paced to the server's rate limit, results in order."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Iterable,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Union,
+)
+
+from ._errors import InvalidRequestError, RateLimitError, SimStudioError
+from ._models import AsyncExecutionResult, WorkflowExecutionResult
+
+if TYPE_CHECKING:
+    from ._client import SimStudioClient
+    from ._config import Timeout
+
+__all__ = ["BatchItem", "BatchResult", "RatePacer", "run_batch"]
+
+logger = logging.getLogger("simstudio")
+
+# Pace a little under the advertised rate: clocks and bucket refills never line up exactly,
+# and one 429 costs a whole Retry-After second.
+_SAFETY = 0.97
+_FALLBACK_WAIT = 1.0
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One execution of a batch."""
+
+    workflow_id: str
+    input_data: Any = None
+
+
+@dataclass
+class BatchResult:
+    """The outcome of one batch item: ``result`` or ``error``, never both.
+
+    Attributes:
+        index: The item's position in the input.
+        item: The item itself.
+        result: The execution result (which may itself say ``success=False``).
+        error: Why the item could not be executed.
+        attempts: Requests sent for this item (rate-limited ones included).
+    """
+
+    index: int
+    item: BatchItem
+    result: Optional[Union[WorkflowExecutionResult, AsyncExecutionResult]] = None
+    error: Optional[SimStudioError] = None
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the item ran and its workflow succeeded."""
+        return self.error is None and bool(getattr(self.result, "success", False))
+
+
+class RatePacer:
+    """Spaces out request starts across threads.
+
+    A client-side token bucket mirrors the server's (``per_minute`` with ``burst``), and a
+    shared "not before" time holds every worker back after a 429 or an exhausted bucket.
+    """
+
+    def __init__(
+        self,
+        per_minute: Optional[float],
+        burst: int,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+    ) -> None:
+        self._interval = 60.0 / (per_minute * _SAFETY) if per_minute else 0.0
+        self._capacity = float(max(1, burst))
+        self._tokens = self._capacity
+        self._clock = clock
+        self._sleep = sleep
+        self._last = clock()
+        self._not_before = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        """Block until this thread may send its next request."""
+        with self._lock:
+            now = self._clock()
+            start = now
+            if self._interval:
+                self._tokens = min(
+                    self._capacity, self._tokens + (now - self._last) / self._interval
+                )
+                self._last = now
+                if self._tokens < 1.0:
+                    start = now + (1.0 - self._tokens) * self._interval
+                self._tokens -= 1.0  # below zero: a slot reserved in the future
+            start = max(start, self._not_before)
+        if start > now:
+            self._sleep(start - now)
+
+    def hold(self, seconds: float) -> None:
+        """Make every worker wait ``seconds`` from now (server said so)."""
+        with self._lock:
+            self._not_before = max(self._not_before, self._clock() + seconds)
+            self._tokens = min(self._tokens, 0.0)
+
+
+def _as_item(raw: Union[BatchItem, Sequence[Any], Mapping[str, Any]]) -> BatchItem:
+    if isinstance(raw, BatchItem):
+        return raw
+    if isinstance(raw, Mapping) and isinstance(raw.get("workflow_id"), str):
+        return BatchItem(raw["workflow_id"], raw.get("input_data"))
+    if isinstance(raw, (tuple, list)) and 1 <= len(raw) <= 2 and isinstance(raw[0], str):
+        return BatchItem(raw[0], raw[1] if len(raw) == 2 else None)
+    raise InvalidRequestError(
+        "batch items must be BatchItem, (workflow_id, input_data) or "
+        "{'workflow_id': ..., 'input_data': ...}",
+        "INVALID_INPUT",
+    )
+
+
+def _pace(client: SimStudioClient, requests_per_minute: Union[float, str, None]) -> Any:
+    if requests_per_minute != "auto":
+        per_minute = float(requests_per_minute) if requests_per_minute is not None else None
+        return per_minute, 1
+    try:
+        bucket = client.get_usage_limits().rate_limit.get("sync", {})
+    except SimStudioError as error:
+        logger.debug("execute_batch: no usage limits (%s); pacing from 429s only", error.code)
+        return None, 1
+    per_minute = bucket.get("requestsPerMinute") or bucket.get("limit")
+    burst = bucket.get("maxBurst") or 1
+    if not isinstance(per_minute, (int, float)) or per_minute <= 0:
+        return None, 1
+    return float(per_minute), int(burst) if isinstance(burst, (int, float)) else 1
+
+
+def run_batch(
+    client: SimStudioClient,
+    items: Iterable[Union[BatchItem, Sequence[Any], Mapping[str, Any]]],
+    *,
+    max_workers: int,
+    requests_per_minute: Union[float, Literal["auto"], None],
+    timeout: Optional[Timeout],
+    max_rate_limit_waits: int,
+    on_progress: Optional[Callable[[BatchResult, int, int], None]],
+) -> List[BatchResult]:
+    """Execute ``items`` with ``max_workers`` threads; see ``SimStudioClient.execute_batch``."""
+    batch = [_as_item(raw) for raw in items]
+    if max_workers < 1:
+        raise InvalidRequestError("max_workers must be at least 1", "INVALID_INPUT")
+    per_minute, burst = _pace(client, requests_per_minute)
+    pacer = RatePacer(per_minute, burst, client._clock, client._sleep)
+    progress_lock = threading.Lock()
+    done = [0]
+
+    def run_one(index: int) -> BatchResult:
+        outcome = BatchResult(index, batch[index])
+        waits = 0
+        while True:
+            pacer.acquire()
+            outcome.attempts += 1
+            try:
+                outcome.result = client.execute_workflow(
+                    outcome.item.workflow_id, outcome.item.input_data, timeout
+                )
+                break
+            except SimStudioError as error:
+                # 429 and overload answers prove the run never started: safe to send again.
+                if not error.retryable or waits >= max_rate_limit_waits:
+                    outcome.error = error
+                    break
+                waits += 1
+                wait = error.retry_after if error.retry_after is not None else _FALLBACK_WAIT
+                if not isinstance(error, RateLimitError):
+                    wait = max(wait, _FALLBACK_WAIT * waits)
+                logger.debug("execute_batch: item %d held back %.2fs (%s)", index, wait, error.code)
+                pacer.hold(wait)
+        with progress_lock:
+            done[0] += 1
+            if on_progress is not None:
+                on_progress(outcome, done[0], len(batch))
+        return outcome
+
+    if not batch:
+        return []
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(batch))) as pool:
+        results = list(pool.map(run_one, range(len(batch))))
+    logger.debug("execute_batch: %d items in %.2fs", len(batch), time.perf_counter() - started)
+    return results
