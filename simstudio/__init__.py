@@ -8,6 +8,7 @@ from ._batch import BatchItem, BatchResult
 from ._client import Client, SimStudioClient
 from ._errors import (
     APIConnectionError,
+    ApiError,
     AuthenticationError,
     ConfigurationError,
     ConflictError,
@@ -43,6 +44,7 @@ logging.getLogger("simstudio").addHandler(logging.NullHandler())
 
 __all__ = [
     "APIConnectionError",
+    "ApiError",
     "AsyncExecutionResult",
     "AuthenticationError",
     "BatchItem",

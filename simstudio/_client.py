@@ -257,9 +257,15 @@ class SimStudioClient(JobsMixin, RunControlMixin):
                 # A run that failed still produced a result (partial output, error, timing).
                 return WorkflowExecutionResult.from_wire(error.body, answer.status)
             raise error
+        if answer.status == 204 and not async_requested:
+            # A Response block may answer "204 No Content": a success without output.
+            return WorkflowExecutionResult(success=True, http_status=204)
         body = decode_json(answer)
         is_async_body = isinstance(body, dict) and ("jobId" in body or "taskId" in body)
-        if answer.status == 202 or (async_requested and is_async_body):
+        # A sync call's 202 without a job id is a Response block's own status, not a queued run.
+        if (answer.status == 202 and (async_requested or is_async_body)) or (
+            async_requested and is_async_body
+        ):
             return AsyncExecutionResult.from_wire(body, self._config.base_url)
         return WorkflowExecutionResult.from_wire(body, answer.status)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, Optional, Tuple, Type
 
 __all__ = [
     "APIConnectionError",
+    "ApiError",
     "AuthenticationError",
     "ConfigurationError",
     "ConflictError",
@@ -82,6 +83,22 @@ class SimStudioError(Exception):
         if self.request_id is not None:
             parts.append(f"request_id={self.request_id!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Keep code, status and the rest across pickling (multiprocessing, task queues).
+        return (_rebuild, (type(self), self.message), self.__dict__.copy())
+
+
+def _rebuild(cls: Type[SimStudioError], message: str) -> SimStudioError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    return error
+
+
+class ApiError(SimStudioError):
+    """An error answer of a kind without its own category (e.g. HTTP 418, 499)."""
+
+    default_code = "API_ERROR"
 
 
 class ConfigurationError(SimStudioError):
@@ -237,7 +254,7 @@ def error_class_for_status(status: int) -> Type[SimStudioError]:
         return _BY_STATUS[status]
     if status >= 500:
         return ServerError
-    return SimStudioError
+    return ApiError
 
 
 def stable_code(status: int, server_code: Optional[str], message: str) -> Optional[str]:

@@ -63,7 +63,8 @@ def path_segment(value: object, what: str) -> str:
     if not value.strip():
         raise InvalidRequestError(f"{what} must not be empty", "INVALID_INPUT")
     if value in (".", ".."):
-        return value.replace(".", "%2E")
+        # requests decodes %2E back to "." before sending, so a dot segment cannot be sent safely.
+        raise InvalidRequestError(f"{what} must not be {value!r}", "INVALID_INPUT")
     return quote(value, safe="-._~:@!$&'()*+,;=")
 
 
@@ -95,6 +96,15 @@ def _convert_files(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_convert_files(item) for item in value]
     return value
+
+
+def _convert_all(value: Any) -> Any:
+    try:
+        return _convert_files(value)
+    except RecursionError:
+        raise InvalidRequestError(
+            "input is nested too deeply or contains itself", "INVALID_INPUT"
+        ) from None
 
 
 def _selected_outputs(value: Union[str, Sequence[str], None]) -> Optional[List[str]]:
@@ -131,9 +141,9 @@ def build_execute_body(
                 "method's arguments (stream=, selected_outputs=) or nest your data under 'input'",
                 "INVALID_INPUT",
             )
-        body = _convert_files(input_data)
+        body = _convert_all(input_data)
     else:
-        body = {"input": _convert_files(input_data)}
+        body = {"input": _convert_all(input_data)}
     outputs = _selected_outputs(selected_outputs)
     if stream:
         body["stream"] = True

@@ -29,13 +29,14 @@ def _parse_iso(value: str) -> Optional[float]:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        # Python < 3.11 rejects fractions that are not 3 or 6 digits: retry without them.
+        # Python < 3.11 rejects fractions that are not 3 or 6 digits: retry with exactly 6.
         head, dot, tail = text.partition(".")
         if not dot:
             return None
         digits = len(tail) - len(tail.lstrip("0123456789"))
+        micros = (tail[:digits] + "000000")[:6] if digits else ""
         try:
-            moment = datetime.fromisoformat(head + tail[digits:])
+            moment = datetime.fromisoformat(head + (f".{micros}" if micros else "") + tail[digits:])
         except ValueError:
             return None
     if moment.tzinfo is None:
