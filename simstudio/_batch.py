@@ -84,7 +84,9 @@ class RatePacer:
         sleep: Callable[[float], None],
     ) -> None:
         self._interval = 60.0 / (per_minute * _SAFETY) if per_minute else 0.0
-        self._capacity = float(max(1, burst))
+        # Leave half of the server's burst unused: it absorbs scheduling jitter between
+        # workers, so a request that arrives a little early still finds a token.
+        self._capacity = float(max(1, burst - burst // 2))
         self._tokens = self._capacity
         self._clock = clock
         self._sleep = sleep
