@@ -113,7 +113,10 @@ def test_batch_of_500_against_a_rate_limited_server_fails_nothing() -> None:
         assert sorted(progress) == list(range(1, 501))
         assert srv.executions("echo") == 500
         rejected = sum(1 for r in srv.requests if r.path.endswith("/execute")) - 500
-        assert rejected <= 5, f"pacing let {rejected} requests hit 429"
+        # Unpaced, 8 workers against 200/s get hundreds of 429s; paced, none on an idle
+        # machine. A loaded 2-core machine can stall worker threads past the reserve, so the
+        # bound leaves room for that while still failing if pacing is off.
+        assert rejected <= 50, f"pacing let {rejected} requests hit 429"
 
 
 def test_batch_without_pacing_recovers_from_429s() -> None:
