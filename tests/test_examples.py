@@ -1,0 +1,96 @@
+"""Every script in ``examples/`` runs to completion against the embedded local server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# Web apps with their own tests (tests/test_proxy_examples.py); they serve, they do not exit.
+SERVERS = {"flask_proxy.py", "django_proxy.py"}
+
+# What each example must print: proof that it did its job, not merely that it exited 0.
+EXPECTED = {
+    "quickstart.py": ["Workflow executed successfully: WorkflowExecutionResult(success=True"],
+    "basic.py": ["Is deployed: True", "Output: {'input': {'message': 'Process this data'"],
+    "error_handling.py": [
+        "AuthenticationError: code=UNAUTHORIZED status=401",
+        "NotFoundError: code=NOT_FOUND status=404",
+        "success=False error='Agent 1: simulated upstream failure'",
+    ],
+    "context_manager.py": ["Result: WorkflowExecutionResult(success=True", "Client closed"],
+    "batch.py": ["[4/4] item", "4/4 succeeded"],
+    "async_polling.py": [
+        "Task ID: workflow-execution:",
+        "Workflow completed!",
+        "wait_for_job -> True {'waitDuration': 200, 'status': 'completed'}",
+        "execute_and_wait -> True {'waitDuration': 100, 'status': 'completed'}",
+    ],
+    "retry.py": [
+        "RATE_LIMIT_EXCEEDED; retry 1/5",
+        "Success: True {'input': {'message': 'Process this (2)'}}",
+        "Limit: 2",
+    ],
+    "usage_monitoring.py": ["=== Rate Limits ===", "Limit: 999999", "Plan: free", "Usage: "],
+    "streaming.py": ["One, two, three, four, five.\n", "Streamed again, as plain text.\n"],
+    "file_upload.py": ["success: True", "uploaded report.csv (text/csv, 30 bytes)"],
+    "environment_config.py": [
+        "production: SimStudioClient(base_url='http://127.0.0.1:",
+        "without a key: No API key",
+        "with a session: True",
+        "log: GET /api/workflows/echo/status -> 200",
+    ],
+    "exactly_once.py": [
+        "execute_with_retry -> success=True",
+        "runs on the server for order-",
+        "second attempt refused: EXECUTION_ID_CONFLICT",
+    ],
+    "run_control.py": [
+        "final output: {'waitDuration': 50, 'status': 'completed'}",
+        "cancel -> success=True",
+        ": cancelled",
+        ": paused",
+        "resumed -> completed: {'approved': True",
+    ],
+}
+
+
+def example_scripts():
+    return sorted(
+        path.name
+        for path in EXAMPLES.glob("*.py")
+        if not path.name.startswith("_") and path.name not in SERVERS
+    )
+
+
+def test_every_example_has_expectations():
+    assert example_scripts() == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_runs(name):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIM_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "using an embedded local Sim server" in proc.stderr
+    output = proc.stdout + proc.stderr  # log lines go to stderr
+    for expected in EXPECTED[name]:
+        assert expected in output, f"{expected!r} missing from:\n{output}"
+    assert elapsed < 10, f"{name} took {elapsed:.1f}s"
