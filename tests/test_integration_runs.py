@@ -98,7 +98,7 @@ def test_wait_for_job_reports_progress_in_the_documented_vocabulary(
 
 
 def test_batch_of_500_against_a_rate_limited_server_fails_nothing() -> None:
-    limit = RateLimit(per_minute=12000, burst=10)
+    limit = RateLimit(per_minute=12000, burst=40)
     with LocalSimServer(rate_limit=limit) as srv:
         client = _client(srv)
         progress: List[int] = []

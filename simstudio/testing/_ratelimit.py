@@ -1,0 +1,134 @@
+"""Token-bucket rate limiting for the local server and the X-RateLimit-* headers it sends."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Tuple
+
+from ._util import iso
+
+#: The self-hosted sentinel a real server reports when nothing limits the caller.
+UNLIMITED = 999999
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A token bucket: ``burst`` tokens, refilled at ``per_minute`` tokens per minute.
+
+    Every workflow execution request (sync, stream or async, v1 or v2) takes one token;
+    a request finding the bucket empty gets HTTP 429 with ``Retry-After``.
+
+    Attributes:
+        per_minute: Refill rate in tokens per minute.
+        burst: Bucket size: how many requests may be made back to back.
+    """
+
+    per_minute: float = 60.0
+    burst: int = 10
+
+    def __post_init__(self) -> None:
+        if self.per_minute <= 0:
+            raise ValueError("per_minute must be positive")
+        if self.burst < 1:
+            raise ValueError("burst must be at least 1")
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    """The bucket's answer for one request.
+
+    Attributes:
+        allowed: Whether a token was available (and taken).
+        limit: The bucket size.
+        remaining: Whole tokens left after this request.
+        retry_after: Seconds until the next token arrives (0 when allowed).
+        reset_at: Unix time at which the bucket is full again.
+    """
+
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after: float
+    reset_at: float
+
+    @property
+    def retry_after_header(self) -> str:
+        """``Retry-After`` as integer seconds, rounded up, at least 1."""
+        return str(max(1, math.ceil(self.retry_after)))
+
+    def headers(self) -> List[Tuple[str, str]]:
+        """The ``X-RateLimit-*`` headers (``Reset`` is ISO 8601, as Sim sends it)."""
+        return [
+            ("X-RateLimit-Limit", str(self.limit)),
+            ("X-RateLimit-Remaining", str(self.remaining)),
+            ("X-RateLimit-Reset", iso(self.reset_at)),
+        ]
+
+
+class TokenBucket:
+    """A thread-safe token bucket; ``limit=None`` never refuses and reports sentinel values."""
+
+    def __init__(
+        self,
+        limit: Optional[RateLimit],
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        """Create a full bucket.
+
+        Args:
+            limit: The bucket configuration, or ``None`` for no limiting.
+            clock: Monotonic clock used for refills (injectable for tests).
+            wall: Wall clock used for the ``Reset`` timestamp.
+        """
+        self._limit = limit
+        self._clock = clock
+        self._wall = wall
+        self._lock = threading.Lock()
+        self._tokens = float(limit.burst) if limit else 0.0
+        self._updated = clock()
+
+    @property
+    def limit(self) -> Optional[RateLimit]:
+        """The configuration, or ``None`` when unlimited."""
+        return self._limit
+
+    def take(self) -> RateDecision:
+        """Take one token if there is one and describe the result."""
+        return self._decide(consume=True)
+
+    def peek(self) -> RateDecision:
+        """Describe the bucket without taking a token."""
+        return self._decide(consume=False)
+
+    def refill(self) -> None:
+        """Fill the bucket up again."""
+        with self._lock:
+            self._tokens = float(self._limit.burst) if self._limit else 0.0
+            self._updated = self._clock()
+
+    def _decide(self, consume: bool) -> RateDecision:
+        now_wall = self._wall()
+        if self._limit is None:
+            return RateDecision(True, UNLIMITED, UNLIMITED, 0.0, now_wall + 60.0)
+        rate = self._limit.per_minute / 60.0
+        burst = float(self._limit.burst)
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(burst, self._tokens + (now - self._updated) * rate)
+            self._updated = now
+            allowed = self._tokens >= 1.0
+            if allowed and consume:
+                self._tokens -= 1.0
+            tokens = self._tokens
+        retry_after = 0.0 if allowed else (1.0 - tokens) / rate
+        return RateDecision(
+            allowed=allowed,
+            limit=self._limit.burst,
+            remaining=math.floor(tokens),
+            retry_after=retry_after,
+            reset_at=now_wall + (burst - tokens) / rate,
+        )

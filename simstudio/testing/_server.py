@@ -1,0 +1,319 @@
+"""LocalSimServer: the public face of the embedded Sim API server."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import weakref
+from types import TracebackType
+from typing import Any, Callable, List, Optional, Type
+
+from ._builtins import builtin_workflows
+from ._dispatch import V1_ROUTES, App, Route
+from ._faults import Fault, FaultHandle, PathMatcher
+from ._http import HttpServer
+from ._ratelimit import RateLimit
+from ._records import Disconnect, RecordedRequest
+from ._routes_runs import RUN_ROUTES
+from ._routes_v2 import V2_ROUTES
+from ._state import ServerState, Settings
+from ._threads import ThreadGroup
+from ._workflows import Workflow
+
+_LIVE: weakref.WeakSet[LocalSimServer] = weakref.WeakSet()
+
+
+def _stop_live_servers() -> None:
+    for server in list(_LIVE):
+        server.stop(timeout=1.0)
+
+
+# Stop forgotten servers before the interpreter waits for their non-daemon threads.
+_register = getattr(threading, "_register_atexit", None)
+if _register is not None:
+    _register(_stop_live_servers)
+
+
+def _routes() -> List[Route]:
+    return V1_ROUTES + RUN_ROUTES + V2_ROUTES
+
+
+class LocalSimServer:
+    """An embedded, standard-library-only Sim API server for offline tests and demos.
+
+    It speaks the v1 API in the ``"2026"`` (observed HEAD server) or ``"2025"`` (docs era)
+    wire format, and v2 always. See ``docs/testing.md`` for the built-in workflows and faults.
+
+    Example:
+        >>> with LocalSimServer() as server:  # doctest: +SKIP
+        ...     requests.post(server.base_url + "/api/workflows/echo/execute",
+        ...                   headers={"X-API-Key": server.api_key}, json={"a": 1})
+    """
+
+    def __init__(
+        self,
+        wire_format: str = "2026",
+        api_key: Optional[str] = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        rate_limit: Optional[RateLimit] = None,
+        usage_budget: Optional[int] = None,
+        stream_chunk_delay: float = 0.0,
+        hold_open_after_done: float = 0.0,
+        job_delay: float = 0.05,
+        *,
+        rate_limit_headers: bool = True,
+        verbose: bool = False,
+    ) -> None:
+        """Configure a server (call ``start()`` or use it as a context manager).
+
+        Args:
+            wire_format: ``"2026"`` (default, HEAD as observed) or ``"2025"`` (docs era).
+            api_key: The only accepted ``X-API-Key``; default ``sk-sim-test-<hex>``.
+            host: Interface to bind.
+            port: Port to bind; 0 picks a free one.
+            rate_limit: Token bucket for execute requests (429 when empty), or ``None``.
+            usage_budget: How many executions are accepted before 402, or ``None``.
+            stream_chunk_delay: Seconds between streamed chunk frames.
+            hold_open_after_done: Seconds to wait after the last frame before ending the
+                chunked body (real servers linger about 6 s).
+            job_delay: Seconds an async job stays pending before it runs.
+            rate_limit_headers: Send ``X-RateLimit-*`` on every execute response (the real
+                v1 execute never does; this lets SDK tests see them).
+            verbose: Log requests and server errors to stderr.
+        """
+        self._settings = Settings(
+            wire_format=wire_format,
+            api_key=api_key or "sk-sim-test-" + secrets.token_hex(16),
+            rate_limit=rate_limit,
+            usage_budget=usage_budget,
+            stream_chunk_delay=stream_chunk_delay,
+            hold_open_after_done=hold_open_after_done,
+            job_delay=job_delay,
+            rate_limit_headers=rate_limit_headers,
+            verbose=verbose,
+        )
+        self._host = host
+        self._port = port
+        self._state = ServerState(self._settings, ThreadGroup("simstudio-server"))
+        for workflow in builtin_workflows():
+            self._state.workflows[workflow.workflow_id] = workflow
+        self._httpd: Optional[HttpServer] = None
+        self._last_httpd: Optional[HttpServer] = None
+        self._stopped = False
+        self._lifecycle = threading.Lock()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> LocalSimServer:
+        """Bind the port and start serving in background threads.
+
+        Returns:
+            The server itself, for chaining.
+
+        Raises:
+            RuntimeError: If the server is already running.
+        """
+        with self._lifecycle:
+            if self._httpd is not None:
+                raise RuntimeError("LocalSimServer is already running")
+            state = self._state
+            state.stopping.clear()
+            self._stopped = False
+            threads = ThreadGroup("simstudio-server")
+            httpd = HttpServer(
+                (self._host, self._port),
+                App(state, _routes()),
+                threads,
+                state.stopping,
+                state.max_body,
+                self._settings.hold_open_after_done,
+                self._settings.verbose,
+            )
+            self._port = httpd.server_address[1]
+            threads.prefix = f"simstudio-server-{self._port}"
+            state.threads = threads
+            host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self._host, self._host)  # noqa: S104
+            host = f"[{host}]" if ":" in host else host
+            state.base_url = f"http://{host}:{self._port}"
+            self._httpd = self._last_httpd = httpd
+            threads.start("accept", httpd.accept_loop)
+            _LIVE.add(self)
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop serving: close every client socket, cancel runs, join every thread.
+
+        Args:
+            timeout: Seconds to wait for threads to finish in total.
+        """
+        with self._lifecycle:
+            httpd, self._httpd = self._httpd, None
+            if httpd is None:
+                return
+            self._stopped = True
+            state = self._state
+            state.stopping.set()
+            state.runs.cancel_all("Server stopped")
+            httpd.stop_accepting(timeout)
+            httpd.close_connections()
+            state.runs.cancel_all("Server stopped")
+            if state.threads.join(timeout):
+                with httpd.conn_lock:
+                    leftovers = list(httpd.connections)
+                for sock in leftovers:
+                    sock.close()
+                state.threads.join(0.5)
+            _LIVE.discard(self)
+
+    def serve_forever(self) -> None:
+        """Serve in the foreground until ``stop()`` is called or Ctrl-C is pressed.
+
+        Starts the server unless it is running already; returns at once if ``stop()`` was
+        called after the last ``start()`` (so a stop racing with this call is not lost).
+        """
+        with self._lifecycle:
+            must_start = self._httpd is None and not self._stopped
+        if must_start:
+            self.start()
+        try:
+            while not self._state.stopping.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def __enter__(self) -> LocalSimServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+    # -- configuration ------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """``http://<host>:<port>`` without a trailing slash (set by ``start()``)."""
+        return self._state.base_url
+
+    @property
+    def api_key(self) -> str:
+        """The API key the server accepts."""
+        return self._settings.api_key
+
+    @property
+    def wire_format(self) -> str:
+        """``"2026"`` or ``"2025"``."""
+        return self._settings.wire_format
+
+    @property
+    def port(self) -> int:
+        """The bound port (0 before ``start()`` when an ephemeral port was asked for)."""
+        return self._port
+
+    def add_workflow(
+        self,
+        workflow_id: str,
+        handler: Callable[..., Any],
+        *,
+        deployed: bool = True,
+        name: Optional[str] = None,
+        block_name: str = "agent1",
+    ) -> None:
+        """Register (or replace) a workflow.
+
+        Args:
+            workflow_id: The id used in URLs.
+            handler: ``handler(input)`` or ``handler(input, ctx)``; a generator function is a
+                streaming agent yielding text chunks; raising fails the run.
+            deployed: Whether the workflow is deployed (403 when not).
+            name: A display name for the workflow.
+            block_name: The block's normalized name for ``selectedOutputs`` (``agent1``);
+                its display name (``Agent 1``) prefixes error messages.
+        """
+        workflow = Workflow(
+            workflow_id, handler, deployed=deployed, name=name, block_name=block_name
+        )
+        with self._state.lock:
+            self._state.workflows[workflow_id] = workflow
+
+    def block_id(self, workflow_id: str) -> str:
+        """The (deterministic) block UUID of a workflow, as used in chunk frames."""
+        workflow = self._state.workflow(workflow_id)
+        if workflow is None:
+            raise KeyError(workflow_id)
+        return workflow.block_id
+
+    def inject(
+        self,
+        fault: Fault,
+        workflow_id: Optional[str] = None,
+        path: Optional[PathMatcher] = None,
+        times: Optional[int] = None,
+        *,
+        method: Optional[str] = None,
+    ) -> FaultHandle:
+        """Apply ``fault`` to matching requests.
+
+        Args:
+            fault: What to do.
+            workflow_id: Only requests whose path names this workflow.
+            path: Only this exact path, a prefix ending in ``*``, or a compiled regex.
+            times: How many requests to hit; ``None`` until removed or cleared.
+            method: Only requests with this HTTP method.
+
+        Returns:
+            A handle whose ``remove()`` stops the fault.
+        """
+        return self._state.faults.add(fault, workflow_id, path, method, times)
+
+    def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        self._state.faults.clear()
+
+    def reset(self) -> None:
+        """Clear recorded requests, disconnects and counters; refill budget and bucket."""
+        self._state.reset()
+        httpd = self._last_httpd
+        if httpd is not None:
+            with httpd.conn_lock:
+                httpd.connections_opened = 0
+
+    # -- observations -------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> List[RecordedRequest]:
+        """A snapshot of every request received, oldest first."""
+        return self._state.requests()
+
+    @property
+    def disconnects(self) -> List[Disconnect]:
+        """Clients that went away before their response (or stream) was finished."""
+        return self._state.disconnects()
+
+    def executions(self, workflow_id: Optional[str] = None) -> int:
+        """How many workflow runs actually started (sync, stream or async)."""
+        return self._state.executions(workflow_id)
+
+    @property
+    def connections_opened(self) -> int:
+        """TCP connections accepted so far."""
+        httpd = self._last_httpd
+        return httpd.connections_opened if httpd is not None else 0
+
+    @property
+    def open_connections(self) -> int:
+        """Client connections currently open."""
+        httpd = self._last_httpd
+        return httpd.open_connections() if httpd is not None else 0
+
+    def __repr__(self) -> str:
+        return "LocalSimServer({!r}, wire_format={!r})".format(
+            self.base_url or "not started", self.wire_format
+        )

@@ -1,0 +1,144 @@
+"""Shared mutable state of a LocalSimServer: configuration, workflows, records and counters."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from ._faults import FaultRegistry
+from ._ratelimit import RateLimit, TokenBucket
+from ._records import Disconnect, RecordedRequest, Request
+from ._runs import RunStore
+from ._threads import ThreadGroup
+from ._wire import Wire2026
+from ._wire2025 import wire_for
+from ._workflows import Workflow
+
+#: Body limit of the HEAD server (413 above it).
+MAX_BODY_2026 = 10 * 1024 * 1024
+#: 2025 had no limit; the local server still refuses absurd bodies.
+MAX_BODY_2025 = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The immutable configuration of a server (internal)."""
+
+    wire_format: str
+    api_key: str
+    rate_limit: Optional[RateLimit]
+    usage_budget: Optional[int]
+    stream_chunk_delay: float
+    hold_open_after_done: float
+    job_delay: float
+    rate_limit_headers: bool
+    verbose: bool
+
+
+class ServerState:
+    """Everything the routes and the transport share; guarded by one lock."""
+
+    def __init__(self, settings: Settings, threads: ThreadGroup) -> None:
+        """Create the state for a server with the given settings."""
+        self.settings = settings
+        self.wire: Wire2026 = wire_for(settings.wire_format)
+        self.threads = threads
+        self.lock = threading.RLock()
+        self.workflows: Dict[str, Workflow] = {}
+        self.faults = FaultRegistry()
+        self.bucket = TokenBucket(settings.rate_limit)
+        self.runs = RunStore()
+        self.files: Dict[str, Tuple[bytes, str]] = {}
+        self.stopping = threading.Event()
+        self.base_url = ""
+        self.max_body = MAX_BODY_2026 if settings.wire_format == "2026" else MAX_BODY_2025
+        self._requests: List[RecordedRequest] = []
+        self._disconnects: List[Disconnect] = []
+        self._executions: Counter[str] = Counter()
+        self._budget_used = 0
+
+    # -- records -----------------------------------------------------------------------------
+
+    def record_request(self, request: Request) -> None:
+        """Remember a request for ``LocalSimServer.requests``."""
+        recorded = RecordedRequest.of(request)
+        with self.lock:
+            self._requests.append(recorded)
+
+    def record_disconnect(
+        self, request: Request, events_sent: int, execution_id: Optional[str] = None
+    ) -> None:
+        """Remember a client that went away mid-response."""
+        record = Disconnect(
+            request.workflow_id, events_sent, request.path, execution_id, time.time()
+        )
+        with self.lock:
+            self._disconnects.append(record)
+
+    def requests(self) -> List[RecordedRequest]:
+        """A snapshot of the recorded requests."""
+        with self.lock:
+            return list(self._requests)
+
+    def disconnects(self) -> List[Disconnect]:
+        """A snapshot of the recorded disconnects."""
+        with self.lock:
+            return list(self._disconnects)
+
+    def count_execution(self, workflow_id: str) -> None:
+        """Count a run that actually started."""
+        with self.lock:
+            self._executions[workflow_id] += 1
+
+    def executions(self, workflow_id: Optional[str] = None) -> int:
+        """How many runs started (of one workflow, or in total)."""
+        with self.lock:
+            if workflow_id is None:
+                return sum(self._executions.values())
+            return self._executions[workflow_id]
+
+    def reset(self) -> None:
+        """Forget requests, disconnects and counters; refill the budget and the bucket."""
+        with self.lock:
+            self._requests.clear()
+            self._disconnects.clear()
+            self._executions.clear()
+            self._budget_used = 0
+        self.bucket.refill()
+
+    # -- limits and auth -------------------------------------------------------------------
+
+    def take_budget(self) -> bool:
+        """Use one execution from the usage budget; ``False`` when it is spent."""
+        with self.lock:
+            budget = self.settings.usage_budget
+            if budget is not None and self._budget_used >= budget:
+                return False
+            self._budget_used += 1
+            return True
+
+    def budget_used(self) -> int:
+        """Executions accepted so far (what the usage budget counts)."""
+        with self.lock:
+            return self._budget_used
+
+    def auth(self, request: Request) -> str:
+        """``"ok"``, ``"missing"`` or ``"invalid"`` for the request's ``X-API-Key``."""
+        key = request.headers.get("x-api-key", "").strip()
+        if not key:
+            return "missing"
+        expected = self.settings.api_key.encode("utf-8")
+        return "ok" if hmac.compare_digest(key.encode("utf-8"), expected) else "invalid"
+
+    def wait(self, seconds: float) -> bool:
+        """Wait, returning ``True`` early if the server is stopping."""
+        return self.stopping.wait(seconds) if seconds > 0 else self.stopping.is_set()
+
+    def workflow(self, workflow_id: str) -> Optional[Workflow]:
+        """Find a registered workflow."""
+        with self.lock:
+            return self.workflows.get(workflow_id)
