@@ -35,6 +35,9 @@ logger = logging.getLogger("simstudio")
 # and one 429 costs a whole Retry-After second.
 _SAFETY = 0.97
 _FALLBACK_WAIT = 1.0
+# A server asking a batch to pause longer than this fails the item (with its retry_after)
+# instead of stalling every worker for an hour.
+MAX_HOLD_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,16 @@ class RatePacer:
             self._tokens = min(self._tokens, 0.0)
 
 
+def _hold_for(error: SimStudioError, waits: int) -> float:
+    """How long every worker pauses after ``error``: the server's ``Retry-After``, else a
+    growing fallback for overload answers that name no delay."""
+    if error.retry_after is not None:
+        return error.retry_after
+    if isinstance(error, RateLimitError):
+        return _FALLBACK_WAIT
+    return _FALLBACK_WAIT * (waits + 1)
+
+
 def _as_item(raw: Union[BatchItem, Sequence[Any], Mapping[str, Any]]) -> BatchItem:
     if isinstance(raw, BatchItem):
         return raw
@@ -179,14 +192,13 @@ def run_batch(
                 )
                 break
             except SimStudioError as error:
-                # 429 and overload answers prove the run never started: safe to send again.
-                if not error.retryable or waits >= max_rate_limit_waits:
+                wait = _hold_for(error, waits)
+                # 429 and overload answers prove the run never started: safe to send again,
+                # unless the server asks for a pause too long to hold a whole batch for.
+                if not error.retryable or waits >= max_rate_limit_waits or wait > MAX_HOLD_SECONDS:
                     outcome.error = error
                     break
                 waits += 1
-                wait = error.retry_after if error.retry_after is not None else _FALLBACK_WAIT
-                if not isinstance(error, RateLimitError):
-                    wait = max(wait, _FALLBACK_WAIT * waits)
                 logger.debug("execute_batch: item %d held back %.2fs (%s)", index, wait, error.code)
                 pacer.hold(wait)
         with progress_lock:

@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 _MAX_MESSAGE_CHARS = 500
+_MAX_ERROR_TEXT = 1000
 
 
 class SimStudioError(Exception):
@@ -61,6 +62,10 @@ class SimStudioError(Exception):
         retry_after: Optional[float] = None,
         retryable: bool = False,
     ) -> None:
+        if len(message) > _MAX_ERROR_TEXT:
+            # A 10 KB id must not make a 10 KB message: keep the call's start and the outcome.
+            head = _MAX_ERROR_TEXT * 3 // 5
+            message = message[:head] + "\u2026" + message[head + 1 - _MAX_ERROR_TEXT :]
         super().__init__(message)
         self.message = message
         self.code = code if code is not None else self.default_code
@@ -163,7 +168,11 @@ class ServiceUnavailableError(ServerError):
 
 
 class ExecutionError(SimStudioError):
-    """The workflow ran and failed (a terminal stream error frame, a failed job)."""
+    """A waited-for job failed (``EXECUTION_ERROR``) or was cancelled (``EXECUTION_CANCELLED``).
+
+    Raised by ``wait_for_job`` and ``execute_and_wait``; the job dict is on ``body``. A run that
+    fails during ``execute_workflow`` or a stream is a result with ``success=False`` instead.
+    """
 
     default_code = "EXECUTION_ERROR"
 

@@ -62,7 +62,10 @@ def _list_or_none(value: Any) -> Optional[List[Any]]:
 
 def _float_or_none(value: Any) -> Optional[float]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # a JSON integer beyond the float range
+            return None
     return None
 
 
@@ -154,7 +157,7 @@ class AsyncExecutionResult:
         )
         status_url = body.get("statusUrl") if isinstance(body.get("statusUrl"), str) else None
         if "status" not in links:
-            links["status"] = urlsplit(status_url).path if status_url else f"/api/jobs/{task_id}"
+            links["status"] = _url_path(status_url) or f"/api/jobs/{task_id}"
         if status_url is None and base_url:
             status_url = base_url + links["status"]
         created_at = body.get("createdAt")
@@ -172,6 +175,13 @@ class AsyncExecutionResult:
             status_url=status_url,
             message=body.get("message") if isinstance(body.get("message"), str) else None,
         )
+
+
+def _url_path(url: Optional[str]) -> Optional[str]:
+    try:
+        return urlsplit(url).path if url else None
+    except ValueError:  # e.g. "http://[": a malformed URL is ignored, not raised
+        return None
 
 
 @dataclass

@@ -44,6 +44,15 @@ def _parse_iso(value: str) -> Optional[float]:
     return moment.timestamp()
 
 
+def _finite(value: float) -> Optional[float]:
+    """``float(value)`` when finite; ``None`` for NaN, infinities and integers beyond float."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _parse_number(value: str) -> Optional[float]:
     try:
         number = float(value.strip())
@@ -62,14 +71,15 @@ def parse_epoch_or_iso(value: Any, now: float) -> Optional[float]:
     """
     if isinstance(value, bool) or value is None:
         return None
-    number = float(value) if isinstance(value, (int, float)) else None
-    if number is None:
-        if not isinstance(value, str) or not value.strip():
-            return None
+    if isinstance(value, (int, float)):
+        number = _finite(value)
+    elif isinstance(value, str) and value.strip():
         number = _parse_number(value)
         if number is None:
             return _parse_iso(value)
-    if math.isnan(number) or math.isinf(number) or number < 0:
+    else:
+        return None
+    if number is None or number < 0:
         return None
     if number >= _MS_THRESHOLD:
         return number / 1000.0
@@ -87,13 +97,13 @@ def parse_retry_after(value: Optional[str], now: float) -> Optional[float]:
         return seconds
     try:
         moment: Optional[datetime] = parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
+        if moment is None:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return max(0.0, moment.timestamp() - now)
+    except (TypeError, ValueError, IndexError, OverflowError):  # e.g. a zone of +99999999999
         return None
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return max(0.0, moment.timestamp() - now)
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> Optional[int]:
@@ -140,7 +150,9 @@ def retry_after_from_body(body: Any, now: float) -> Optional[float]:
         return None
     seconds = body.get("retryAfterSeconds")
     if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds >= 0:
-        return float(seconds)
+        number = _finite(seconds)
+        if number is not None:
+            return number
     candidates = [body.get("retryAfter"), body.get("resetAt")]
     error = body.get("error")
     if isinstance(error, dict) and isinstance(error.get("details"), dict):

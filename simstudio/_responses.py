@@ -115,7 +115,8 @@ def error_from_answer(answer: Answer, now: float, what: str = "request") -> SimS
         kept = body
     return cls(
         text,
-        stable_code(answer.status, server_code, message),
+        # An HTML or empty 5xx comes from a proxy, not from a workflow run.
+        stable_code(answer.status, server_code, message) if body is not _NO_BODY else None,
         answer.status,
         server_code=server_code,
         body=kept,

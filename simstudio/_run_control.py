@@ -28,7 +28,12 @@ def _str(value: Any) -> Optional[str]:
 
 
 def _num(value: Any) -> Optional[float]:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # a JSON integer beyond the float range
+        return None
 
 
 def _object(body: Any, what: str) -> Dict[str, Any]:

@@ -278,3 +278,21 @@ def test_v2_runs_can_be_read_and_cancelled() -> None:
         ).json()["data"]["runId"]
         cancelled = client.cancel_run("slow", queued)
         assert cancelled.success is True
+
+
+@pytest.mark.parametrize("retry_after", ["3600", "1e300"])
+def test_batch_fails_an_item_rather_than_pausing_for_hours(retry_after: str) -> None:
+    with LocalSimServer() as srv:
+        srv.inject(
+            Fault(status=429, body={"error": "later"}, headers={"Retry-After": retry_after}),
+            workflow_id="echo",
+        )
+        waits: List[float] = []
+        client = _client(srv, sleep=waits.append)
+        results = client.execute_batch([("echo", {})], requests_per_minute=None)
+        error = results[0].error
+        assert error is not None
+        assert error.code == "RATE_LIMIT_EXCEEDED"
+        assert error.retry_after is not None and error.retry_after >= 3600
+        assert waits == []
+        assert results[0].attempts == 1

@@ -265,3 +265,18 @@ def test_non_object_json_error_body():
     assert isinstance(error, InvalidRequestError)
     assert error.body == [1, 2, 3]
     assert "HTTP 400" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "code"),
+    [
+        (b"<html><body>Internal Server Error</body></html>", "text/html", "SERVER_ERROR"),
+        (b"", "text/plain", "SERVER_ERROR"),
+        (b'{"error": "Missing API trigger"}', "application/json", "EXECUTION_ERROR"),
+    ],
+    ids=["html-from-proxy", "empty", "json-from-sim"],
+)
+def test_500_code_depends_on_who_answered(content, content_type, code):
+    error = error_from_answer(answer(500, content, content_type=content_type), NOW, "x")
+    assert isinstance(error, ServerError)
+    assert error.code == code
