@@ -6,7 +6,7 @@ import logging
 import random as _random
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Tuple, TypeVar
 
 from ._config import ClientConfig, Timeout, resolve_timeout
 from ._errors import ConfigurationError, SimStudioError
@@ -28,28 +28,13 @@ T = TypeVar("T")
 
 # Idempotent reads retry these statuses; executes only retry what proves nothing ran.
 _READ_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                       "Retry-After")  # fmt: skip
 
 
 class BaseClient:
-    """The plumbing of :class:`SimStudioClient` (see there for the arguments).
-
-    Args:
-        api_key: Your Sim API key; defaults to the ``SIM_API_KEY`` environment variable.
-        base_url: The Sim server; defaults to ``SIM_BASE_URL``, then ``https://sim.ai``.
-        timeout: Default timeout in seconds for every call (a number is the read timeout,
-            with connect capped at 10 s; or a ``(connect, read)`` pair). Default 30 s.
-        max_retries: How often idempotent reads (status, jobs, usage) are retried on connection
-            errors, 429 and 5xx. Executes are never retried implicitly; see
-            :meth:`execute_with_retry`.
-        session: A ``requests.Session`` to use as-is (proxies, TLS, adapters); it is not closed
-            by :meth:`close`.
-        sleep: Replaces ``time.sleep`` for retry waits (tests inject a fake).
-        random: Replaces ``random.random`` for retry jitter.
-        clock: Replaces ``time.monotonic`` for deadlines (job waits, batches).
-
-    Raises:
-        ConfigurationError: No API key, or an unusable ``base_url``.
-    """
+    """The plumbing of :class:`SimStudioClient`: configuration, the send path, retries and
+    rate-limit state. Its constructor arguments are documented on :class:`SimStudioClient`."""
 
     def __init__(
         self,
@@ -67,6 +52,7 @@ class BaseClient:
         self._transport = HTTPTransport(session)
         self._lock = threading.Lock()
         self._rate_limit_info: Optional[RateLimitInfo] = None
+        self._rate_limit_pending: Optional[Tuple[Mapping[str, str], float]] = None
         self._closed = False
         self._sleep = sleep if sleep is not None else time.sleep
         self._random = random if random is not None else _random.random
@@ -146,8 +132,20 @@ class BaseClient:
             raise ConfigurationError("This SimStudioClient is closed", "CLIENT_CLOSED")
 
     def _record_rate_limit(self, headers: Mapping[str, str]) -> None:
+        # Every answer passes here but few callers ever ask: keep the headers, parse on demand.
+        if not any(name in headers for name in _RATE_LIMIT_HEADERS):
+            return
+        now = self._wall_clock()
         with self._lock:
-            info = rate_limit_info_from_headers(headers, self._wall_clock(), self._rate_limit_info)
+            if self._rate_limit_pending is not None and "X-RateLimit-Limit" not in headers:
+                self._parse_rate_limit()  # this answer borrows the previous one's limit
+            self._rate_limit_pending = (headers, now)
+
+    def _parse_rate_limit(self) -> None:
+        """Turn the pending headers into ``_rate_limit_info`` (call with the lock held)."""
+        pending, self._rate_limit_pending = self._rate_limit_pending, None
+        if pending is not None:
+            info = rate_limit_info_from_headers(pending[0], pending[1], self._rate_limit_info)
             if info is not None:
                 self._rate_limit_info = info
 
@@ -207,6 +205,7 @@ class BaseClient:
     def get_rate_limit_info(self) -> Optional[RateLimitInfo]:
         """The rate-limit headers of the most recent answer that had any, or ``None``."""
         with self._lock:
+            self._parse_rate_limit()
             return self._rate_limit_info
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import mimetypes
 import os
@@ -51,6 +52,12 @@ _CONTROL_KEYS = frozenset(
 )
 
 
+# Exact types only: a str or dict subclass may still carry a ``read`` method.
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+# One encoder for every body: ``json.dumps`` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+
+
 def path_segment(value: object, what: str) -> str:
     """Percent-encode an id as exactly one URL path segment.
 
@@ -65,6 +72,12 @@ def path_segment(value: object, what: str) -> str:
     if value in (".", ".."):
         # requests decodes %2E back to "." before sending, so a dot segment cannot be sent safely.
         raise InvalidRequestError(f"{what} must not be {value!r}", "INVALID_INPUT")
+    return _quote_segment(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _quote_segment(value: str) -> str:
+    # The same few workflow ids are quoted on every call.
     return quote(value, safe="-._~:@!$&'()*+,;=")
 
 
@@ -89,6 +102,8 @@ def _file_item(handle: Any) -> Dict[str, str]:
 
 
 def _convert_files(value: Any) -> Any:
+    if type(value) in _PLAIN_TYPES:  # most leaves: skip the attribute probe
+        return value
     if hasattr(value, "read") and callable(value.read):
         return _file_item(value)
     if isinstance(value, dict):
@@ -155,7 +170,7 @@ def build_execute_body(
 def encode_json(body: Any) -> bytes:
     """Serialise a request body as strict JSON (no NaN/Infinity), refusing oversized bodies."""
     try:
-        data = json.dumps(body, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
+        data = _ENCODER.encode(body)
     except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidRequestError(
             f"input is not JSON serialisable: {exc}", "INVALID_INPUT"

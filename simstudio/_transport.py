@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
-from typing import Dict, Iterator, Mapping, Optional, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Optional,
+    Tuple,
+    Union,
+)
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NameResolutionError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import (
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from ._errors import (
     APIConnectionError,
@@ -21,6 +37,12 @@ from ._errors import (
     SimStudioError,
 )
 from ._responses import Answer
+
+if TYPE_CHECKING:
+    from requests.sessions import _Settings
+
+    # os.environ's raw bytes at the time, and the settings computed per (origin, options).
+    _EnvState = Tuple[Dict[Any, Any], Dict[Tuple[Any, ...], _Settings]]
 
 __all__ = ["HTTPTransport", "map_exception"]
 
@@ -93,7 +115,62 @@ def map_exception(exc: BaseException, what: str, timeout: Tuple[float, float]) -
         return InvalidResponseError(f"{what}: the answer was cut off or corrupted in transit")
     if isinstance(exc, requests.exceptions.InvalidURL):
         return SimStudioError(f"{what}: the request URL is invalid", "INVALID_REQUEST")
+    if any(isinstance(item, ProtocolError) for item in chain):
+        # The request was (at least partly) sent: say so, it is why executes are not re-sent.
+        causes = [item for item in chain if isinstance(item, OSError)]
+        causes = [item for item in causes if not isinstance(item, requests.RequestException)]
+        cause = type(causes[0]).__name__ if causes else "EOF"
+        return APIConnectionError(
+            f"{what}: the connection closed before an answer arrived ({cause}); the server "
+            "may already have received the request"
+        )
     return APIConnectionError(f"{what}: the connection failed ({type(exc).__name__})")
+
+
+# Where urllib reads proxy settings from the environment only (macOS and Windows also ask the
+# system's configuration, which no snapshot of os.environ can vouch for).
+_ENV_ONLY_PROXIES = sys.platform != "darwin" and os.name != "nt"
+
+
+class _Session(requests.Session):
+    """The session the SDK creates: a ``requests.Session`` that remembers, per origin, what it
+    read from the environment, for as long as the environment stays the same.
+
+    ``Session.request`` re-reads and decodes every environment variable on each call to find
+    proxy settings (about 100 us per call with a few dozen variables, a third of the client's
+    CPU time for a small execute). The answer depends only on the environment, the URL's
+    scheme and host and the session's own settings, so it is computed again whenever any of
+    them differs; behaviour is exactly that of ``requests``.
+    """
+
+    def merge_environment_settings(
+        self,
+        url: Union[str, bytes, None],
+        proxies: Optional[MutableMapping[str, str]],
+        stream: Optional[bool],
+        verify: Union[bool, str, None],
+        cert: Union[str, Tuple[str, str], None],
+    ) -> _Settings:
+        env = getattr(os.environ, "_data", None)
+        cacheable = _ENV_ONLY_PROXIES and isinstance(env, dict) and isinstance(url, str)
+        if proxies or not cacheable:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        state: Optional[_EnvState] = getattr(self, "_env_state", None)
+        if state is None or state[0] != env:
+            state = (dict(env or {}), {})
+            self._env_state = state
+        try:
+            key = (urlsplit(str(url))[:2], stream, verify, cert, self.trust_env, self.stream,
+                   self.verify, self.cert, tuple(sorted(self.proxies.items())))  # fmt: skip
+            settings = state[1].get(key)
+        except TypeError:  # an unhashable setting: no caching
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if settings is None:
+            settings = super().merge_environment_settings(url, {}, stream, verify, cert)
+            state[1][key] = settings
+        fresh = settings.copy()
+        fresh["proxies"] = dict(settings["proxies"])  # requests may add to it
+        return fresh
 
 
 class HTTPTransport:
@@ -112,7 +189,7 @@ class HTTPTransport:
 
     @staticmethod
     def _new_session() -> requests.Session:
-        session = requests.Session()
+        session = _Session()
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=_POOL_SIZE)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
@@ -141,6 +218,15 @@ class HTTPTransport:
     def close(self) -> None:
         """Close the session if this transport created it (an injected one is left open)."""
         if self._owns_session:
+            # urllib3 2.x's PoolManager.clear() only forgets its pools: their idle sockets stay
+            # open while any response still references the pool. Close the pools themselves.
+            for adapter in self._session.adapters.values():
+                if isinstance(adapter, HTTPAdapter):
+                    pools = adapter.poolmanager.pools
+                    for key in list(pools.keys()):  # the container refuses plain iteration
+                        pool = pools.get(key)
+                        if pool is not None:
+                            pool.close()
             self._session.close()
 
     def send(
@@ -225,7 +311,19 @@ class HTTPTransport:
             raise map_exception(exc, what, timeout) from None
         finally:
             response.close()
-        return Answer(response.status_code, response.headers, b"".join(chunks))
+        content = b"".join(chunks)
+        if response.status_code >= 400:
+            content = _redact_key(content, getattr(response, "request", None))
+        return Answer(response.status_code, response.headers, content)
+
+
+def _redact_key(content: bytes, request: Optional[requests.PreparedRequest]) -> bytes:
+    """Blank our API key out of an error body: a proxy page that echoes the request headers
+    must not carry it into exception messages, logs or error trackers."""
+    key = request.headers.get("X-API-Key") if request is not None else None
+    if isinstance(key, str) and key:
+        return content.replace(key.encode("utf-8"), b"[redacted]")
+    return content
 
 
 def _origin_text(url: str) -> str:

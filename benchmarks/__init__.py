@@ -1,0 +1,1 @@
+"""simstudio benchmarks, run with ``python -m benchmarks``; see docs/benchmarks.md."""

@@ -1,0 +1,104 @@
+"""Smoke tests of the benchmark harness, and of the behaviour behind its SDK speed-ups."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Dict
+
+import pytest
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from benchmarks import _report, _stats, bench_reuse  # noqa: E402
+from simstudio import SimStudioClient  # noqa: E402
+from simstudio._transport import _ENV_ONLY_PROXIES, _Session  # noqa: E402
+
+
+def _sections() -> Dict[str, Any]:
+    side = {"wall_us": 700.0, "cpu_us": 450.0, "calls_per_s": 1400.0, "p50_ms": 0.7, "p99_ms": 2.0}
+    return {
+        "calls": {"rounds": 6, "calls_per_round": 10, "sdk": side, "sdk_plain": side, "raw": side,
+                  "wall_ratio": 0.9, "cpu_ratio": 0.85, "plain_wall_ratio": 1.01,
+                  "plain_cpu_ratio": 1.05, "overhead_us": -70.0,
+                  "fake_transport": {"sdk_us": 260.0, "raw_us": 245.0, "ratio": 1.06}},
+        "reuse": {"rows": [{"scenario": "3 x execute_workflow", "requests": 3, "connections": 2}]},
+        "batch": {"items": 10, "per_minute": 6000.0, "burst": 10, "elapsed_s": 0.1, "failed": 0,
+                  "rate_limited_retries": 0, "achieved_per_s": 100.0, "allowed": 20.0,
+                  "fraction_of_allowed": 0.5, "fraction_of_rate": 1.0},
+    }  # fmt: skip
+
+
+def test_stats_helpers() -> None:
+    assert _stats.median([3.0, 1.0, 2.0]) == 2.0
+    assert _stats.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 0.9) == 5.0
+    assert _stats.paired_ratio([2.0, 3.0, 4.0], [1.0, 1.0, 2.0]) == 2.0
+
+
+def test_summary_marks_targets() -> None:
+    rows = {what: met for what, _value, _target, met in _report.summary_rows(_sections())}
+    assert rows["1. execute_workflow time / raw requests (wall, paired median)"] is True
+    assert rows["2. TCP connections: 3 x execute_workflow"] is False
+    assert rows["9. execute_batch throughput / allowed (burst + rate x elapsed)"] is False
+    text = _report.render_text({"sections": _sections(), "errors": {}})
+    assert "MISS" in text
+    assert "PASS" in text
+
+
+def test_markdown_tables_render() -> None:
+    for _title, body, _note in _report.section_tables(_sections(), markdown=True):
+        lines = body.splitlines()
+        assert lines[0].startswith("| ")
+        assert set(lines[1]) <= set("|-")
+
+
+def test_connection_reuse_quick() -> None:
+    result = bench_reuse.run(quick=True)
+    assert [row["connections"] for row in result["rows"]] == [1, 1]
+
+
+@pytest.mark.skipif(not _ENV_ONLY_PROXIES, reason="proxies also come from the OS here")
+def test_cached_environment_settings_follow_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ours, theirs = _Session(), requests.Session()
+
+    def same(url: str) -> Dict[str, Any]:
+        mine = dict(ours.merge_environment_settings(url, {}, True, None, None))
+        assert mine == dict(theirs.merge_environment_settings(url, {}, True, None, None))
+        return mine
+
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    assert same("https://sim.example/api/x")["proxies"] == {}
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert same("https://sim.example/api/x")["proxies"]["https"] == "http://proxy.example:3128"
+    monkeypatch.setenv("NO_PROXY", "sim.example")
+    assert "https" not in same("https://sim.example/api/x")["proxies"]
+    assert same("https://other.example/x")["proxies"]["https"] == "http://proxy.example:3128"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/tmp/ca.pem")
+    assert same("https://sim.example/api/x")["verify"] == "/tmp/ca.pem"
+    ours.trust_env = theirs.trust_env = False
+    assert same("https://other.example/x")["proxies"] == {}
+    ours.trust_env = theirs.trust_env = True
+    handed_out = ours.merge_environment_settings("https://other.example/x", {}, True, None, None)
+    handed_out["proxies"]["http"] = "http://mutated.example"
+    same("https://other.example/x")
+
+
+def test_rate_limit_info_parsed_on_demand_keeps_the_previous_limit() -> None:
+    client = SimStudioClient("sk-test", "http://127.0.0.1:9")
+    reset = "2030-01-01T00:00:00.000Z"
+    client._record_rate_limit(
+        requests.structures.CaseInsensitiveDict(
+            {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "49", "X-RateLimit-Reset": reset}
+        )
+    )
+    client._record_rate_limit(requests.structures.CaseInsensitiveDict({"Retry-After": "7"}))
+    client._record_rate_limit(requests.structures.CaseInsensitiveDict({"X-Other": "1"}))
+    info = client.get_rate_limit_info()
+    assert info is not None
+    assert (info.limit, info.remaining, info.retry_after) == (50, 0, 7)
