@@ -28,7 +28,7 @@ from ._errors import (
     PermissionDeniedError,
     SimStudioError,
 )
-from ._inputs import build_execute_body, encode_json, path_segment
+from ._inputs import build_execute_body, encode_json, resource_path
 from ._jobs import JobsMixin
 from ._models import (
     AsyncExecutionResult,
@@ -213,7 +213,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         stream: bool = False,
     ) -> _ExecuteRequest:
         """Validate everything before any byte is sent."""
-        path = f"/api/workflows/{path_segment(workflow_id, 'workflow_id')}/execute"
+        path = resource_path("/api/workflows/{workflow_id}/execute", workflow_id=workflow_id)
         body = build_execute_body(input_data, stream=stream, selected_outputs=selected_outputs)
         run_id = _check_execution_id(execution_id)
         headers = {"X-Execution-Id": run_id}
@@ -499,7 +499,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
 
     def get_workflow_status(self, workflow_id: str) -> WorkflowStatus:
         """A workflow's deployment status (``is_deployed``, ``deployed_at``...)."""
-        path = f"/api/workflows/{path_segment(workflow_id, 'workflow_id')}/status"
+        path = resource_path("/api/workflows/{workflow_id}/status", workflow_id=workflow_id)
         return WorkflowStatus.from_wire(
             self._get_json(path, f"get_workflow_status({workflow_id!r})")
         )

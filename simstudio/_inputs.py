@@ -18,6 +18,7 @@ __all__ = [
     "build_execute_body",
     "encode_json",
     "path_segment",
+    "resource_path",
 ]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the server's per-file limit after decoding
@@ -73,6 +74,14 @@ def path_segment(value: object, what: str) -> str:
         # requests decodes %2E back to "." before sending, so a dot segment cannot be sent safely.
         raise InvalidRequestError(f"{what} must not be {value!r}", "INVALID_INPUT")
     return _quote_segment(value)
+
+
+def resource_path(template: str, **ids: object) -> str:
+    """Fill the ``{name}`` placeholders of an API path, each id encoded as one path segment.
+
+    ``resource_path("/api/jobs/{task_id}", task_id=job)`` validates ``job`` as ``task_id``.
+    """
+    return template.format(**{name: path_segment(value, name) for name, value in ids.items()})
 
 
 @functools.lru_cache(maxsize=256)

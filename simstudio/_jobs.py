@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, Optional
 
 from ._base import BaseClient
 from ._errors import ExecutionError, InvalidResponseError, RateLimitError, RequestTimeoutError
-from ._inputs import path_segment
+from ._inputs import resource_path
 from ._models import WorkflowExecutionResult, error_text, normalize_job
 
 __all__ = ["JobsMixin", "job_result"]
@@ -60,7 +60,7 @@ class JobsMixin(BaseClient):
         ``rawStatus`` when it differs (e.g. ``pending``).
         """
         what = f"get_job_status({task_id!r})"
-        body = self._get_json(f"/api/jobs/{path_segment(task_id, 'task_id')}", what)
+        body = self._get_json(resource_path("/api/jobs/{task_id}", task_id=task_id), what)
         if not isinstance(body, dict) or "status" not in body:
             raise InvalidResponseError(f"{what}: the answer is not a job status", body=body)
         return normalize_job(body)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from ._base import BaseClient
 from ._errors import InvalidResponseError, NotFoundError, RequestTimeoutError
-from ._inputs import build_execute_body, encode_json, path_segment
+from ._inputs import build_execute_body, encode_json, resource_path
 from ._models import AsyncExecutionResult, WorkflowExecutionResult, error_text
 from ._responses import decode_json, error_from_answer
 
@@ -217,11 +217,11 @@ class RunControlMixin(BaseClient):
         selected_outputs: Optional[Sequence[str]] = None,
     ) -> ExecutionDetails:
         """Look up one execution (status, timing, output) by its id."""
-        path = (
-            f"/api/workflows/{path_segment(workflow_id, 'workflow_id')}/executions/"
-            f"{path_segment(execution_id, 'execution_id')}"
-            f"{_query(include_output, selected_outputs)}"
-        )
+        path = resource_path(
+            "/api/workflows/{workflow_id}/executions/{execution_id}",
+            workflow_id=workflow_id,
+            execution_id=execution_id,
+        ) + _query(include_output, selected_outputs)
         return ExecutionDetails.from_wire(self._get_json(path, f"get_execution({execution_id!r})"))
 
     def wait_for_execution(
@@ -257,9 +257,10 @@ class RunControlMixin(BaseClient):
 
     def cancel_execution(self, workflow_id: str, execution_id: str) -> CancelResult:
         """Ask the server to cancel a running, queued or paused execution (best-effort)."""
-        path = (
-            f"/api/workflows/{path_segment(workflow_id, 'workflow_id')}/executions/"
-            f"{path_segment(execution_id, 'execution_id')}/cancel"
+        path = resource_path(
+            "/api/workflows/{workflow_id}/executions/{execution_id}/cancel",
+            workflow_id=workflow_id,
+            execution_id=execution_id,
         )
         body = self._post_json(path, f"cancel_execution({execution_id!r})", b"{}")
         return CancelResult.from_wire(_object(body, "cancel_execution"))
@@ -269,7 +270,7 @@ class RunControlMixin(BaseClient):
     ) -> List[PausedExecution]:
         """The workflow's executions paused for human input."""
         query = f"?{urlencode({'status': status})}" if status else ""
-        path = f"/api/workflows/{path_segment(workflow_id, 'workflow_id')}/paused{query}"
+        path = resource_path("/api/workflows/{workflow_id}/paused", workflow_id=workflow_id) + query
         body = _object(self._get_json(path, "list_paused_executions"), "list_paused_executions")
         items = body.get("pausedExecutions")
         return (
@@ -278,9 +279,10 @@ class RunControlMixin(BaseClient):
 
     def get_paused_execution(self, workflow_id: str, execution_id: str) -> PausedExecution:
         """One paused execution with its pause points."""
-        path = (
-            f"/api/workflows/{path_segment(workflow_id, 'workflow_id')}/paused/"
-            f"{path_segment(execution_id, 'execution_id')}"
+        path = resource_path(
+            "/api/workflows/{workflow_id}/paused/{execution_id}",
+            workflow_id=workflow_id,
+            execution_id=execution_id,
         )
         body = _object(self._get_json(path, "get_paused_execution"), "get_paused_execution")
         inner = body.get("pausedExecution", body)
@@ -299,9 +301,11 @@ class RunControlMixin(BaseClient):
         ``status="paused"``), a result with ``status`` ``queued``/``started`` when it was
         handed to a worker, or an :class:`AsyncExecutionResult` for a 202.
         """
-        path = (
-            f"/api/resume/{path_segment(workflow_id, 'workflow_id')}/"
-            f"{path_segment(execution_id, 'execution_id')}/{path_segment(context_id, 'context_id')}"
+        path = resource_path(
+            "/api/resume/{workflow_id}/{execution_id}/{context_id}",
+            workflow_id=workflow_id,
+            execution_id=execution_id,
+            context_id=context_id,
         )
         payload = {
             "input": build_execute_body(input_data) if isinstance(input_data, dict) else input_data
@@ -336,19 +340,19 @@ class RunControlMixin(BaseClient):
         selected_outputs: Optional[Sequence[str]] = None,
     ) -> WorkflowRun:
         """Look up a v2 run (``/api/v2/workflows/{id}/runs/{runId}``)."""
-        path = (
-            f"/api/v2/workflows/{path_segment(workflow_id, 'workflow_id')}/runs/"
-            f"{path_segment(run_id, 'run_id')}{_query(include_output, selected_outputs)}"
-        )
+        path = resource_path(
+            "/api/v2/workflows/{workflow_id}/runs/{run_id}", workflow_id=workflow_id, run_id=run_id
+        ) + _query(include_output, selected_outputs)
         return WorkflowRun.from_wire(
             _v2_data(self._get_json(path, "get_workflow_run"), "get_workflow_run")
         )
 
     def cancel_run(self, workflow_id: str, run_id: str) -> CancelResult:
         """Cancel a v2 run (best-effort)."""
-        path = (
-            f"/api/v2/workflows/{path_segment(workflow_id, 'workflow_id')}/runs/"
-            f"{path_segment(run_id, 'run_id')}/cancel"
+        path = resource_path(
+            "/api/v2/workflows/{workflow_id}/runs/{run_id}/cancel",
+            workflow_id=workflow_id,
+            run_id=run_id,
         )
         body = self._post_json(path, f"cancel_run({run_id!r})", b"{}")
         return CancelResult.from_wire(_v2_data(body, "cancel_run"))
