@@ -293,6 +293,7 @@ def test_batch_fails_an_item_rather_than_pausing_for_hours(retry_after: str) -> 
         error = results[0].error
         assert error is not None
         assert error.code == "RATE_LIMIT_EXCEEDED"
-        assert error.retry_after is not None and error.retry_after >= 3600
+        assert error.retry_after is not None
+        assert error.retry_after >= 3600
         assert waits == []
         assert results[0].attempts == 1
