@@ -371,10 +371,47 @@ def test_bad_key_json_error_document(capsys, env, monkeypatch):
     assert doc["error"]["status"] == 401
 
 
-def test_unknown_workflow_exits_3(capsys, env):
-    code, _, err = run_cli(capsys, "run", "no-such-workflow")
-    assert code == 3
-    assert "HTTP 404" in err
+@pytest.mark.parametrize(
+    ("argv", "exit_code", "message"),
+    [
+        pytest.param(("run", "no-such-workflow"), 3, "HTTP 404", id="unknown_workflow_exits_3"),
+        pytest.param(
+            ("run", "slow", "--input", '{"seconds": 5}', "--timeout", "0.2"),
+            4,
+            "(code TIMEOUT)",
+            id="timeout_exits_4",
+        ),
+        pytest.param(
+            ("run", "echo", "--input", "{not json"),
+            2,
+            "simstudio run: error: --input is not valid JSON",
+            id="bad_json_input_exits_2",
+        ),
+        pytest.param(
+            ("run", "echo", "--input", "{}", "--input-file", "x.json"),
+            2,
+            "not allowed with",
+            id="input_and_input_file_are_exclusive",
+        ),
+        pytest.param(
+            ("run", "agent", "--stream", "--async"),
+            2,
+            "--stream cannot be combined",
+            id="stream_and_async_are_exclusive",
+        ),
+        pytest.param(
+            ("usage", "--base-url", "ftp://example.com"),
+            2,
+            "http://",
+            id="invalid_base_url_exits_2",
+        ),
+    ],
+)
+def test_failure_exit_code_and_message(capsys, env, argv, exit_code, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == exit_code
+    assert out == ""
+    assert message in err
 
 
 def test_unreachable_server_exits_4(capsys, env, monkeypatch):
@@ -392,35 +429,10 @@ def test_base_url_flag_wins_over_the_environment(capsys, env, monkeypatch):
     assert out.startswith("echo: deployed")
 
 
-def test_timeout_exits_4(capsys, env):
-    code, _, err = run_cli(capsys, "run", "slow", "--input", '{"seconds": 5}', "--timeout", "0.2")
-    assert code == 4
-    assert "(code TIMEOUT)" in err
-
-
-def test_bad_json_input_exits_2(capsys, env):
-    code, out, err = run_cli(capsys, "run", "echo", "--input", "{not json")
-    assert code == 2
-    assert out == ""
-    assert "simstudio run: error: --input is not valid JSON" in err
-
-
 def test_missing_input_file_exits_2(capsys, env, tmp_path):
     code, _, err = run_cli(capsys, "run", "echo", "--input-file", str(tmp_path / "missing.json"))
     assert code == 2
     assert "--input-file" in err
-
-
-def test_input_and_input_file_are_exclusive(capsys, env):
-    code, _, err = run_cli(capsys, "run", "echo", "--input", "{}", "--input-file", "x.json")
-    assert code == 2
-    assert "not allowed with" in err
-
-
-def test_stream_and_async_are_exclusive(capsys, env):
-    code, _, err = run_cli(capsys, "run", "agent", "--stream", "--async")
-    assert code == 2
-    assert "--stream cannot be combined" in err
 
 
 def test_no_api_key_exits_2(capsys, env, monkeypatch):
@@ -428,12 +440,6 @@ def test_no_api_key_exits_2(capsys, env, monkeypatch):
     code, _, err = run_cli(capsys, "usage")
     assert code == 2
     assert "set SIM_API_KEY" in err
-
-
-def test_invalid_base_url_exits_2(capsys, env):
-    code, _, err = run_cli(capsys, "usage", "--base-url", "ftp://example.com")
-    assert code == 2
-    assert "http://" in err
 
 
 def test_api_key_from_stdin(capsys, env, monkeypatch):

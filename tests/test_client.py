@@ -61,19 +61,6 @@ from simstudio import (
 )
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def client():
-    c = make_client()
-    yield c
-    c.close()
-
-
 def sent_json(rsps, index=0):
     return json.loads(rsps.calls[index].request.body)
 

@@ -2,6 +2,10 @@
 
 The code is the docs' code; changes are marked ``# adapted:`` and only where the docs' wire format
 is wrong (the docs' ``event: done`` frame and bare ``[DONE]`` are served where they are parsed).
+Where a script in ``examples/`` carries the docs' function (error handling, rate limiting and
+retry, async polling, usage monitoring), the test runs that function, not a copy, against answers
+the script's own run on the local server never gets (``tests/test_examples.py``): both wire eras,
+every error code, a 429 storm that outlasts the retries.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from _core_helpers import (
     USAGE_2026,
     body,
 )
+from _example_helpers import example_functions
 
 from simstudio import (
     AsyncExecutionResult,
@@ -45,12 +50,6 @@ def execute_url(workflow_id):
 
 def status_url(workflow_id):
     return f"{SIM}/api/workflows/{workflow_id}/status"
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture(autouse=True)
@@ -318,28 +317,9 @@ def test_basic_workflow_execution_failed_run(rsps, capsys):
 def test_error_handling_example(rsps, capsys, status, payload, printed):
     rsps.add(responses.POST, execute_url("workflow-id"), body=body(payload), status=status)
     client = SimStudioClient(api_key=os.getenv("SIM_API_KEY"))
-
-    def execute_with_error_handling():
-        try:
-            return client.execute_workflow("workflow-id")
-        except SimStudioError as error:
-            if error.code == "UNAUTHORIZED":
-                print("Invalid API key")
-            elif error.code == "TIMEOUT":
-                print("Workflow execution timed out")
-            elif error.code == "USAGE_LIMIT_EXCEEDED":
-                print("Usage limit exceeded")
-            elif error.code == "INVALID_JSON":
-                print("Invalid JSON in request body")
-            else:
-                print(f"Workflow error: {error}")
-            raise
-        except Exception as error:
-            print(f"Unexpected error: {error}")
-            raise
-
+    functions = example_functions("error_handling.py")
     with pytest.raises(SimStudioError):
-        execute_with_error_handling()
+        functions["execute_with_error_handling"](client, "workflow-id")
     assert capsys.readouterr().out.startswith(printed)
 
 
@@ -449,40 +429,10 @@ def test_async_workflow_execution(rsps, capsys, env, queued):
         ),
     )
     client = SimStudioClient(api_key=os.getenv("SIM_API_KEY"))
-
-    def execute_async():
-        try:
-            # Start async execution
-            result = client.execute_workflow(
-                "workflow-id",
-                input_data={"data": "large dataset"},
-                async_execution=True,  # Execute asynchronously
-            )
-
-            # Check if result is an async execution
-            if hasattr(result, "task_id"):
-                print(f"Task ID: {result.task_id}")
-                print(f"Status endpoint: {result.links['status']}")
-
-                # Poll for completion
-                status = client.get_job_status(result.task_id)
-
-                while status["status"] in ["queued", "processing"]:
-                    print(f"Current status: {status['status']}")
-                    time.sleep(2)  # Wait 2 seconds
-                    status = client.get_job_status(result.task_id)
-
-                if status["status"] == "completed":
-                    print("Workflow completed!")
-                    print(f"Output: {status['output']}")
-                    print(f"Duration: {status['metadata']['duration']}")
-                else:
-                    print(f"Workflow failed: {status['error']}")
-
-        except Exception as error:
-            print(f"Error: {error}")
-
-    execute_async()
+    functions = example_functions(
+        "async_polling.py", client=client, WORKFLOW_ID="workflow-id", POLL_SECONDS=2
+    )  # the docs wait 2 seconds between polls
+    functions["execute_async"]()
     out = capsys.readouterr().out
     assert f"Task ID: {task_id}" in out
     assert f"Status endpoint: /api/jobs/{task_id}" in out
@@ -508,36 +458,13 @@ def test_rate_limiting_and_retry(rsps, capsys, env):
         },
     )
     client = SimStudioClient(api_key=os.getenv("SIM_API_KEY"))
-
-    def execute_with_retry_handling():
-        try:
-            # Automatically retries on rate limit
-            result = client.execute_with_retry(
-                "workflow-id",
-                input_data={"message": "Process this"},
-                max_retries=5,
-                initial_delay=1.0,
-                max_delay=60.0,
-                backoff_multiplier=2.0,
-            )
-
-            print(f"Success: {result}")
-        except SimStudioError as error:
-            if error.code == "RATE_LIMIT_EXCEEDED":
-                print("Rate limit exceeded after all retries")
-
-                # Check rate limit info
-                rate_limit_info = client.get_rate_limit_info()
-                if rate_limit_info:
-                    from datetime import datetime
-
-                    reset_time = datetime.fromtimestamp(rate_limit_info.reset)
-                    print(f"Rate limits reset at: {reset_time}")
-
-    execute_with_retry_handling()
+    functions = example_functions("retry.py", client=client, WORKFLOW_ID="workflow-id")
+    with pytest.raises(SimStudioError) as info:  # the example re-raises after reporting
+        functions["execute_with_retry_handling"](0)
+    assert info.value.code == "RATE_LIMIT_EXCEEDED"
     out = capsys.readouterr().out
     assert "Rate limit exceeded after all retries" in out
-    assert f"Rate limits reset at: {datetime.fromtimestamp(1767225660)}" in out
+    assert f"Rate limit resets at: {datetime.fromtimestamp(1767225660)}" in out
     assert len(rsps.calls) == 6
     assert len(env) == 5
     for n, delay in enumerate(env):
@@ -548,39 +475,8 @@ def test_rate_limiting_and_retry(rsps, capsys, env):
 def test_usage_monitoring(rsps, capsys, usage):
     rsps.add(responses.GET, f"{SIM}/api/users/me/usage-limits", body=body(usage))
     client = SimStudioClient(api_key=os.getenv("SIM_API_KEY"))
-
-    def check_usage():
-        try:
-            limits = client.get_usage_limits()
-
-            print("=== Rate Limits ===")
-            print("Sync requests:")
-            print(f"  Limit: {limits.rate_limit['sync']['limit']}")
-            print(f"  Remaining: {limits.rate_limit['sync']['remaining']}")
-            print(f"  Resets at: {limits.rate_limit['sync']['resetAt']}")
-            print(f"  Is limited: {limits.rate_limit['sync']['isLimited']}")
-
-            print("\nAsync requests:")
-            print(f"  Limit: {limits.rate_limit['async']['limit']}")
-            print(f"  Remaining: {limits.rate_limit['async']['remaining']}")
-            print(f"  Resets at: {limits.rate_limit['async']['resetAt']}")
-            print(f"  Is limited: {limits.rate_limit['async']['isLimited']}")
-
-            print("\n=== Usage ===")
-            print(f"Current period cost: ${limits.usage['currentPeriodCost']:.2f}")
-            print(f"Limit: ${limits.usage['limit']:.2f}")
-            print(f"Plan: {limits.usage['plan']}")
-
-            percent_used = (limits.usage["currentPeriodCost"] / limits.usage["limit"]) * 100
-            print(f"Usage: {percent_used:.1f}%")
-
-            if percent_used > 80:
-                print("Warning: You are approaching your usage limit!")
-
-        except Exception as error:
-            print(f"Error checking usage: {error}")
-
-    check_usage()
+    functions = example_functions("usage_monitoring.py", client=client)
+    assert functions["check_usage"]() is True
     out = capsys.readouterr().out
     assert "Error" not in out
     expected_limit = usage["rateLimit"]["sync"].get(

@@ -6,11 +6,9 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from _example_helpers import EXAMPLES
 
 # Web apps with their own tests (tests/test_proxy_examples.py); they serve, they do not exit.
 SERVERS = {"flask_proxy.py", "django_proxy.py"}

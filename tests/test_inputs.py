@@ -9,7 +9,7 @@ import math
 
 import pytest
 import responses
-from _core_helpers import EXEC_SYNC_SUCCESS, EXECUTE_URL, WF, body, make_client
+from _core_helpers import EXEC_SYNC_SUCCESS, EXECUTE_URL, WF, body
 
 from simstudio import InvalidRequestError
 from simstudio._inputs import (
@@ -19,17 +19,6 @@ from simstudio._inputs import (
     encode_json,
     path_segment,
 )
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def client():
-    return make_client()
 
 
 def decode_data_url(url):

@@ -8,36 +8,25 @@ the local server records as a disconnect.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import time
-from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
+from _example_helpers import EXAMPLES, import_file, wait_for
 
 from simstudio import SimStudioClient
 from simstudio.sse import SSEDecoder
 from simstudio.testing import LocalSimServer
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MESSAGE = "one two three four five"
 WORDS = ["one", " two", " three", " four", " five"]
 
 
 def load_example(filename: str, module_name: str) -> ModuleType:
     """Import an example file under a unique module name (Django resolves its URLconf by it)."""
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, EXAMPLES / filename)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_file(EXAMPLES / filename, module_name)
 
 
 class Opened:
@@ -91,15 +80,6 @@ def open_stream(request: pytest.FixtureRequest) -> Callable[..., Opened]:
 
 def client_for(server: LocalSimServer) -> SimStudioClient:
     return SimStudioClient(api_key=server.api_key, base_url=server.base_url)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def test_events_are_forwarded_in_order_with_terminator_and_sse_headers(

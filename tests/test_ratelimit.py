@@ -322,12 +322,6 @@ def test_random_bodies_never_crash(payload):
 # ----------------------------------------------------------------------------- through the client
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def test_client_info_tracks_last_answer_with_headers(rsps):
     client = make_client()
     rsps.add(

@@ -36,12 +36,6 @@ from simstudio import (
 from simstudio._retry import compute_delay
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def const(value):
     return lambda: value
 

@@ -18,7 +18,6 @@ from _core_helpers import (
     STREAM_SELECTED,
     WF,
     body,
-    make_client,
 )
 
 from simstudio import (
@@ -43,17 +42,6 @@ def sse(*frames, terminator=b'data: "[DONE]"\n\n'):
     return out + terminator
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def client():
-    return make_client()
-
-
 def serve(rsps, content, status=200, content_type="text/event-stream", **kw):
     rsps.add(
         responses.POST, EXECUTE_URL, body=content, status=status, content_type=content_type, **kw
@@ -63,6 +51,10 @@ def serve(rsps, content, status=200, content_type="text/event-stream", **kw):
 def open_stream(client, **kw):
     kw.setdefault("selected_outputs", ["agent1.content"])
     return client.execute_workflow(WF, {"message": "say hi"}, stream=True, **kw)
+
+
+#: The 2026 final frame of a successful run whose outputs were all streamed.
+FINAL_OK = {"event": "final", "data": {"success": True, "output": {}}}
 
 
 # ----------------------------------------------------------------------------- parse_frame
@@ -248,7 +240,7 @@ def test_two_blocks_separator_stripped_per_block(rsps, client):
             {"blockId": "a", "chunk": "One"},
             {"blockId": "b", "chunk": "\n\nTwo"},
             {"blockId": "b", "chunk": " more"},
-            {"event": "final", "data": {"success": True, "output": {}}},
+            FINAL_OK,
         ),
     )
     stream = open_stream(client)
@@ -265,7 +257,7 @@ def test_chunk_reset_discards_block_text(rsps, client):
             {"blockId": "a", "chunk": "draft"},
             {"blockId": "a", "event": "chunk_reset"},
             {"blockId": "a", "chunk": "final answer"},
-            {"event": "final", "data": {"success": True, "output": {}}},
+            FINAL_OK,
         ),
     )
     stream = open_stream(client)
@@ -274,19 +266,49 @@ def test_chunk_reset_discards_block_text(rsps, client):
     assert stream.result.output == {"a": {"content": "final answer"}}
 
 
-def test_stream_error_then_final(rsps, client):
-    serve(
-        rsps,
-        sse(
-            {"blockId": "a", "chunk": "part"},
-            {"event": "stream_error", "blockId": "a", "error": "reader broke"},
-            {"event": "final", "data": {"success": True, "output": {}}},
+@pytest.mark.parametrize(
+    ("content", "kinds", "success"),
+    [
+        pytest.param(
+            sse(
+                {"blockId": "a", "chunk": "part"},
+                {"event": "stream_error", "blockId": "a", "error": "reader broke"},
+                FINAL_OK,
+            ),
+            ["chunk", "stream_error", "done"],
+            True,
+            id="stream_error_then_final",
         ),
-    )
+        pytest.param(
+            sse(
+                {"blockId": "a", "chunk": "x"}, {"event": "error", "error": "boom"}, terminator=b""
+            ),
+            ["chunk", "error"],
+            False,
+            id="2025_error_frame_without_terminator",
+        ),
+        pytest.param(
+            sse(FINAL_OK, {"blockId": "a", "chunk": "late"}),
+            ["done"],
+            True,
+            id="frames_after_terminal_are_ignored",
+        ),
+        pytest.param(
+            b": keep-alive\r\n\r\n"
+            b'data: {"blockId":"a","chunk":"x"}\r\n\r\n'
+            b'event: message\r\ndata: {"event":"final","data":{"success":true,"output":{}}}\r\n\r\n'
+            b'data: "[DONE]"\r\n\r\n',
+            ["chunk", "done"],
+            True,
+            id="crlf_and_comments_tolerated",
+        ),
+    ],
+)
+def test_event_sequence(rsps, client, content, kinds, success):
+    serve(rsps, content)
     stream = open_stream(client)
-    kinds = [e.type for e in stream]
-    assert kinds == ["chunk", "stream_error", "done"]
-    assert stream.result.success is True
+    assert [e.type for e in stream] == kinds
+    assert stream.result.success is success
 
 
 def test_failing_stream_transcript(rsps, client):
@@ -297,28 +319,6 @@ def test_failing_stream_transcript(rsps, client):
     assert events[0].error == "Agent 1: fake upstream failure"
     assert stream.result.success is False
     assert stream.final_result().error == "Agent 1: fake upstream failure"
-
-
-def test_2025_error_frame_without_terminator(rsps, client):
-    serve(
-        rsps,
-        sse({"blockId": "a", "chunk": "x"}, {"event": "error", "error": "boom"}, terminator=b""),
-    )
-    stream = open_stream(client)
-    assert [e.type for e in stream] == ["chunk", "error"]
-    assert stream.result.success is False
-
-
-def test_frames_after_terminal_are_ignored(rsps, client):
-    serve(
-        rsps,
-        sse(
-            {"event": "final", "data": {"success": True, "output": {}}},
-            {"blockId": "a", "chunk": "late"},
-        ),
-    )
-    stream = open_stream(client)
-    assert [e.type for e in stream] == ["done"]
 
 
 def test_bare_done_terminator_and_docs_done_frame(rsps, client):
@@ -352,24 +352,12 @@ def test_thinking_tool_unknown_events_pass_through(rsps, client):
                 "status": "ok",
             },
             {"event": "brand_new_thing"},
-            {"event": "final", "data": {"success": True, "output": {}}},
+            FINAL_OK,
         ),
     )
     stream = open_stream(client)
     assert [e.type for e in stream] == ["thinking", "tool", "tool", "unknown", "done"]
     assert stream.text == ""
-
-
-def test_crlf_and_comments_tolerated(rsps, client):
-    content = (
-        b": keep-alive\r\n\r\n"
-        b'data: {"blockId":"a","chunk":"x"}\r\n\r\n'
-        b'event: message\r\ndata: {"event":"final","data":{"success":true,"output":{}}}\r\n\r\n'
-        b'data: "[DONE]"\r\n\r\n'
-    )
-    serve(rsps, content)
-    stream = open_stream(client)
-    assert [e.type for e in stream] == ["chunk", "done"]
 
 
 # ----------------------------------------------------------------------------- incomplete streams
@@ -545,7 +533,7 @@ def test_iter_sse_round_trip(rsps, client, content, terminator):
 def test_iter_sse_keeps_bare_terminator(rsps, client):
     content = sse(
         {"blockId": "a", "chunk": "x"},
-        {"event": "final", "data": {"success": True, "output": {}}},
+        FINAL_OK,
         terminator=b"data: [DONE]\n\n",
     )
     serve(rsps, content)

@@ -34,12 +34,6 @@ NEW_EXECUTE = f"{BASE}/v1/api/workflows/{WF}/execute"
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
 def client():
     return make_client(max_retries=0)
 

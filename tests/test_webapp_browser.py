@@ -11,7 +11,6 @@ Without a usable Chromium every test here is skipped with the reason; set
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import sys
@@ -21,13 +20,14 @@ from types import ModuleType
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
+from _example_helpers import EXAMPLES, import_file, wait_for
 
 from simstudio import SimStudioClient
 from simstudio.testing import LocalSimServer
 
 pytestmark = pytest.mark.browser
 
-WEBAPP = Path(__file__).resolve().parent.parent / "examples" / "webapp"
+WEBAPP = EXAMPLES / "webapp"
 #: The SSE ``retry`` the app sends: how long the EventSource waits before reconnecting.
 RETRY_MS = 200
 #: Long enough for several reconnects, had the page or the proxy let one happen.
@@ -58,15 +58,7 @@ RECORD_EVENTSOURCE = """
 
 def load(filename: str, module_name: str) -> ModuleType:
     """Import a file of examples/webapp under a unique module name."""
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, WEBAPP / filename)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_file(WEBAPP / filename, module_name)
 
 
 webapp = load("app.py", "simstudio_webapp_app")
@@ -162,15 +154,6 @@ def chunks_seen(page: Any) -> List[str]:
     return [frame["chunk"] for frame in frames if isinstance(frame, dict) and "chunk" in frame]
 
 
-def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def test_the_answer_streams_in_order_and_each_submission_runs_once(
     sim_server_factory: Callable[..., LocalSimServer],
     serve: Callable[..., RunningApp],
@@ -245,7 +228,9 @@ def test_leaving_the_page_mid_stream_closes_the_upstream_stream(
     else:
         page.close()
 
-    assert wait_until(lambda: bool(server.disconnects), timeout=3.0), "Sim saw no disconnect"
+    assert wait_for(lambda: bool(server.disconnects), timeout=3.0, interval=0.02), (
+        "Sim saw no disconnect"
+    )
     noticed_after = time.monotonic() - left_at
     (disconnect,) = server.disconnects
     assert disconnect.workflow_id == "agent"
@@ -293,7 +278,9 @@ def test_the_exactly_once_check_catches_a_proxy_that_ends_without_a_terminal_eve
     submit(page, message)
 
     if expected == "reruns":
-        assert wait_until(lambda: sim_server.executions("agent") > 1, timeout=10 * PAST_RETRY)
+        assert wait_for(
+            lambda: sim_server.executions("agent") > 1, timeout=10 * PAST_RETRY, interval=0.02
+        )
         assert page.evaluate("window.__sse.opened") > 1
         assert page.evaluate("document.body.dataset.state") != "done"
         page.goto("about:blank")  # stop the reconnect loop

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Union
 
 from ._control import ResumeRefusedError, cancel, resume
 from ._dispatch import Route
@@ -32,6 +32,33 @@ def _run(state: ServerState, wf_id: str, execution_id: str) -> Optional[Run]:
     return run if run is not None and run.workflow_id == wf_id else None
 
 
+def _lookup(
+    state: ServerState,
+    request: Request,
+    wf_id: str,
+    execution_id: str,
+    missing: str,
+    paused: bool = False,
+    context_id: Optional[str] = None,
+) -> Union[Run, Response]:
+    """The run a route names, or the answer refusing it: ``_guard``'s, else 404 ``missing``.
+
+    With ``paused``, only a run that has a pause state counts; with ``context_id``, only one
+    whose pause context is that one.
+    """
+    refused = _guard(state, request)
+    if refused is not None:
+        return refused
+    run = _run(state, wf_id, execution_id)
+    if (
+        run is None
+        or (paused and run.pause_state is None)
+        or (context_id is not None and run.context_id != context_id)
+    ):
+        return json_response(404, {"error": missing})
+    return run
+
+
 def _selectors(request: Request) -> Optional[List[str]]:
     raw = request.query_value("selectedOutputs")
     if raw is None:
@@ -43,12 +70,9 @@ def get_execution(
     state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, execution_id: str
 ) -> Response:
     """``GET /api/workflows/{id}/executions/{executionId}``."""
-    refused = _guard(state, request)
-    if refused is not None:
-        return refused
-    run = _run(state, wf_id, execution_id)
-    if run is None:
-        return json_response(404, {"error": "Execution not found"})
+    run = _lookup(state, request, wf_id, execution_id, "Execution not found")
+    if isinstance(run, Response):
+        return run
     include = request.query_value("includeOutput") == "true"
     return json_response(200, execution_status(run, include, _selectors(request)))
 
@@ -57,12 +81,9 @@ def cancel_execution(
     state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, execution_id: str
 ) -> Response:
     """``POST /api/workflows/{id}/executions/{executionId}/cancel`` (best-effort)."""
-    refused = _guard(state, request)
-    if refused is not None:
-        return refused
-    run = _run(state, wf_id, execution_id)
-    if run is None:
-        return json_response(404, {"error": "Execution not found"})
+    run = _lookup(state, request, wf_id, execution_id, "Execution not found")
+    if isinstance(run, Response):
+        return run
     return json_response(200, {"executionId": run.execution_id, **cancel(run)})
 
 
@@ -81,21 +102,13 @@ def list_paused(
     return json_response(200, {"pausedExecutions": items})
 
 
-def _paused_run(state: ServerState, wf_id: str, execution_id: str) -> Optional[Run]:
-    run = _run(state, wf_id, execution_id)
-    return run if run is not None and run.pause_state is not None else None
-
-
 def get_paused(
     state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, execution_id: str
 ) -> Response:
     """``GET /api/workflows/{id}/paused/{executionId}`` and ``GET /api/resume/{wf}/{exec}``."""
-    refused = _guard(state, request)
-    if refused is not None:
-        return refused
-    run = _paused_run(state, wf_id, execution_id)
-    if run is None:
-        return json_response(404, {"error": "Paused execution not found"})
+    run = _lookup(state, request, wf_id, execution_id, "Paused execution not found", paused=True)
+    if isinstance(run, Response):
+        return run
     return json_response(200, paused_detail(run, state.base_url))
 
 
@@ -108,12 +121,10 @@ def get_pause_context(
     context_id: str,
 ) -> Response:
     """``GET /api/resume/{workflowId}/{executionId}/{contextId}``."""
-    refused = _guard(state, request)
-    if refused is not None:
-        return refused
-    run = _paused_run(state, wf_id, execution_id)
-    if run is None or run.context_id != context_id:
-        return json_response(404, {"error": "Pause context not found"})
+    missing = "Pause context not found"
+    run = _lookup(state, request, wf_id, execution_id, missing, paused=True, context_id=context_id)
+    if isinstance(run, Response):
+        return run
     return json_response(200, pause_context(run, state.base_url))
 
 
@@ -126,12 +137,9 @@ def post_resume(
     context_id: str,
 ) -> Response:
     """``POST /api/resume/{workflowId}/{executionId}/{contextId}``: resume synchronously."""
-    refused = _guard(state, request)
-    if refused is not None:
-        return refused
-    run = _paused_run(state, wf_id, execution_id)
-    if run is None:
-        return json_response(404, {"error": "Paused execution not found"})
+    run = _lookup(state, request, wf_id, execution_id, "Paused execution not found", paused=True)
+    if isinstance(run, Response):
+        return run
     try:
         body: Any = json.loads(request.body.decode("utf-8")) if request.body.strip() else {}
     except ValueError:
