@@ -11,6 +11,7 @@ import tracemalloc
 from typing import Any, Callable, Type
 
 import pytest
+import urllib3
 from fault_helpers import SECRET, Audit, RecordingSleep, assert_readable, wait_until
 
 from simstudio import (
@@ -173,6 +174,11 @@ def test_huge_error_body_peak_memory_in_a_client_process(
     assert outcome["peak"] < 8 * 1024 * 1024, outcome["peak"]  # far below the 48 MiB body
 
 
+@pytest.mark.skipif(
+    tuple(int(part) for part in urllib3.__version__.split(".")[:2]) < (2, 6),
+    reason="urllib3 < 2.6 (the newest for Python 3.8) inflates a compressed body whole; "
+    "2.6+ (required on Python >= 3.9) stops at the size the SDK reads",
+)
 def test_gzip_bomb_error_body_is_bounded(
     server: LocalSimServer, make_client: MakeClient, audit: Audit
 ) -> None:
