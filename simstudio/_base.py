@@ -6,12 +6,12 @@ import logging
 import random as _random
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar
 
-from ._config import ClientConfig, Timeout, resolve_timeout
+from ._config import DEFAULT_MAX_RETRIES, ClientConfig, Timeout, resolve_timeout
 from ._errors import ConfigurationError, SimStudioError
 from ._models import RateLimitInfo
-from ._ratelimit import rate_limit_info_from_headers
+from ._ratelimit import RATE_LIMIT_HEADERS, rate_limit_info_from_headers
 from ._responses import Answer, decode_json, error_from_answer
 from ._retry import RetryPolicy, compute_delay
 from ._transport import HTTPTransport, request_headers
@@ -28,8 +28,6 @@ T = TypeVar("T")
 
 # Idempotent reads retry these statuses; executes only retry what proves nothing ran.
 _READ_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-_RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-                       "Retry-After")  # fmt: skip
 
 
 class BaseClient:
@@ -42,7 +40,7 @@ class BaseClient:
         base_url: Optional[str] = None,
         *,
         timeout: Optional[Timeout] = None,
-        max_retries: int = 2,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         session: Optional[requests.Session] = None,
         sleep: Optional[Callable[[float], None]] = None,
         random: Optional[Callable[[], float]] = None,
@@ -110,22 +108,33 @@ class BaseClient:
     ) -> Answer:
         """One HTTP exchange, read whole; rate-limit headers recorded."""
         self._check_open()
-        config = self._config
-        extra = dict(headers or {})
-        if body is not None:
-            extra["Content-Type"] = "application/json"
-        timeouts = resolve_timeout(timeout, config.timeout)
+        url, sent_headers, timeouts = self._outgoing(path, body, headers, timeout)
         response = self._transport.send(
-            method,
-            config.base_url + path,
-            headers=request_headers(config.api_key, config.user_agent, extra),
-            body=body,
-            timeout=timeouts,
-            what=what,
+            method, url, headers=sent_headers, body=body, timeout=timeouts, what=what
         )
         answer = self._transport.read(response, what, timeouts)
         self._record_rate_limit(answer.headers)
         return answer
+
+    def _outgoing(
+        self,
+        path: str,
+        body: Optional[bytes],
+        headers: Optional[Mapping[str, str]],
+        timeout: Optional[Timeout],
+    ) -> Tuple[str, Dict[str, str], Tuple[float, float]]:
+        """URL, headers and ``(connect, read)`` timeouts of a call, from one configuration."""
+        config = self._config
+        sent_headers = request_headers(config.api_key, config.user_agent, headers)
+        if body is not None:
+            sent_headers["Content-Type"] = "application/json"
+        return config.base_url + path, sent_headers, resolve_timeout(timeout, config.timeout)
+
+    def _json_or_raise(self, answer: Answer, what: str) -> Any:
+        """The JSON of a successful answer; an error answer raised as its SimStudioError."""
+        if answer.status >= 400:
+            raise error_from_answer(answer, self._wall_clock(), what)
+        return decode_json(answer)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -133,7 +142,7 @@ class BaseClient:
 
     def _record_rate_limit(self, headers: Mapping[str, str]) -> None:
         # Every answer passes here but few callers ever ask: keep the headers, parse on demand.
-        if not any(name in headers for name in _RATE_LIMIT_HEADERS):
+        if not any(name in headers for name in RATE_LIMIT_HEADERS):
             return
         now = self._wall_clock()
         with self._lock:
@@ -195,9 +204,7 @@ class BaseClient:
     ) -> Any:
         def attempt() -> Any:
             answer = self._send(method, path, what=what, body=body, timeout=timeout)
-            if answer.status >= 400:
-                raise error_from_answer(answer, self._wall_clock(), what)
-            return decode_json(answer)
+            return self._json_or_raise(answer, what)
 
         policy = RetryPolicy(max_retries=self._config.max_retries, initial_delay=0.5, max_delay=8.0)
         return self._retrying(attempt, policy, _read_should_retry, what)

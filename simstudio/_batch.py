@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,17 +18,18 @@ from typing import (
     Mapping,
     Optional,
     Sequence,
+    Tuple,
     Union,
 )
 
 from ._errors import InvalidRequestError, RateLimitError, SimStudioError
-from ._models import AsyncExecutionResult, WorkflowExecutionResult
+from ._models import AsyncExecutionResult, WorkflowExecutionResult, float_or_none
 
 if TYPE_CHECKING:
     from ._client import SimStudioClient
     from ._config import Timeout
 
-__all__ = ["BatchItem", "BatchResult", "RatePacer", "run_batch"]
+__all__ = ["BatchItem", "BatchResult", "run_batch"]
 
 logger = logging.getLogger("simstudio")
 
@@ -145,7 +147,10 @@ def _as_item(raw: Union[BatchItem, Sequence[Any], Mapping[str, Any]]) -> BatchIt
     )
 
 
-def _pace(client: SimStudioClient, requests_per_minute: Union[float, str, None]) -> Any:
+def _pace(
+    client: SimStudioClient, requests_per_minute: Union[float, str, None]
+) -> Tuple[Optional[float], int]:
+    """``(requests per minute or None, burst)`` to pace a batch at."""
     if requests_per_minute != "auto":
         per_minute = float(requests_per_minute) if requests_per_minute is not None else None
         return per_minute, 1
@@ -154,11 +159,12 @@ def _pace(client: SimStudioClient, requests_per_minute: Union[float, str, None])
     except SimStudioError as error:
         logger.debug("execute_batch: no usage limits (%s); pacing from 429s only", error.code)
         return None, 1
-    per_minute = bucket.get("requestsPerMinute") or bucket.get("limit")
-    burst = bucket.get("maxBurst") or 1
-    if not isinstance(per_minute, (int, float)) or per_minute <= 0:
-        return None, 1
-    return float(per_minute), int(burst) if isinstance(burst, (int, float)) else 1
+    per_minute = float_or_none(bucket.get("requestsPerMinute") or bucket.get("limit"))
+    burst = float_or_none(bucket.get("maxBurst"))
+    if per_minute is None or not math.isfinite(per_minute) or per_minute <= 0:
+        return None, 1  # unknown or unlimited: pace from 429 answers alone
+    usable_burst = int(burst) if burst is not None and math.isfinite(burst) and burst >= 1 else 1
+    return per_minute, usable_burst
 
 
 def run_batch(
@@ -175,6 +181,8 @@ def run_batch(
     batch = [_as_item(raw) for raw in items]
     if max_workers < 1:
         raise InvalidRequestError("max_workers must be at least 1", "INVALID_INPUT")
+    if not batch:
+        return []  # before _pace: an empty batch needs no usage-limits request
     per_minute, burst = _pace(client, requests_per_minute)
     pacer = RatePacer(per_minute, burst, client._clock, client._sleep)
     progress_lock = threading.Lock()
@@ -207,8 +215,6 @@ def run_batch(
                 on_progress(outcome, done[0], len(batch))
         return outcome
 
-    if not batch:
-        return []
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=min(max_workers, len(batch))) as pool:
         results = list(pool.map(run_one, range(len(batch))))

@@ -36,11 +36,10 @@ from ._models import (
     WorkflowExecutionResult,
     WorkflowStatus,
 )
-from ._responses import Answer, decode_json, error_from_answer
+from ._responses import Answer, decode_json, failed_run_or_raise
 from ._retry import RetryPolicy
 from ._run_control import RunControlMixin
 from ._streaming import WorkflowStream, open_workflow_stream
-from ._transport import request_headers
 
 __all__ = ["Client", "SimStudioClient"]
 
@@ -252,11 +251,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
 
     def _execution_result(self, answer: Answer, async_requested: bool, what: str) -> ExecuteResult:
         if answer.status >= 400:
-            error = error_from_answer(answer, self._wall_clock(), what)
-            if WorkflowExecutionResult.is_failed_run(error.body):
-                # A run that failed still produced a result (partial output, error, timing).
-                return WorkflowExecutionResult.from_wire(error.body, answer.status)
-            raise error
+            return failed_run_or_raise(answer, self._wall_clock(), what)
         if answer.status == 204 and not async_requested:
             # A Response block may answer "204 No Content": a success without output.
             return WorkflowExecutionResult(success=True, http_status=204)
@@ -477,19 +472,20 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         request = self._prepare(
             workflow_id, input_data, timeout, selected_outputs, False, execution_id, None, True
         )
-        config = self._config
-        extra = dict(request.headers, **{"Content-Type": "application/json"})
-        extra["Accept"] = "text/event-stream"
+        url, headers, timeouts = self._outgoing(
+            request.path, request.body, dict(request.headers, Accept="text/event-stream"), timeout
+        )
         stream = open_workflow_stream(
             self._transport,
-            config.base_url + request.path,
-            headers=request_headers(config.api_key, config.user_agent, extra),
+            url,
+            headers=headers,
             body=request.body,
-            timeout=resolve_timeout(timeout, config.timeout),
+            timeout=timeouts,
             idle_timeout=idle_timeout,
             deadline=deadline,
             what=f"stream_workflow({workflow_id!r})",
             on_headers=self._record_rate_limit,
+            wall_clock=self._wall_clock,
             collect_text=collect_text,
         )
         stream.execution_id = request.execution_id

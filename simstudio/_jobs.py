@@ -8,7 +8,14 @@ from typing import Any, Callable, Dict, Optional
 from ._base import BaseClient
 from ._errors import ExecutionError, InvalidResponseError, RateLimitError, RequestTimeoutError
 from ._inputs import resource_path
-from ._models import WorkflowExecutionResult, error_text, normalize_job
+from ._models import (
+    TERMINAL_STATUSES,
+    WorkflowExecutionResult,
+    dict_or_none,
+    error_text,
+    normalize_job,
+    str_or_none,
+)
 
 __all__ = ["JobsMixin", "job_result"]
 
@@ -33,15 +40,13 @@ def job_result(task_id: str, job: Dict[str, Any]) -> WorkflowExecutionResult:
     status = job.get("status")
     if status == "completed":
         output = job.get("output")
-        inner_ok = not (isinstance(output, dict) and output.get("success") is False)
-        execution_id = output.get("executionId") if isinstance(output, dict) else None
-        metadata = job.get("metadata") if isinstance(job.get("metadata"), dict) else None
+        task_return = output if isinstance(output, dict) else {}
         return WorkflowExecutionResult(
-            success=inner_ok,
+            success=task_return.get("success") is not False,
             output=_unwrap_output(output),
-            error=error_text(output.get("error")) if isinstance(output, dict) else None,
-            metadata=metadata,
-            execution_id=execution_id if isinstance(execution_id, str) else None,
+            error=error_text(task_return.get("error")),
+            metadata=dict_or_none(job.get("metadata")),
+            execution_id=str_or_none(task_return.get("executionId")),
             status="completed",
         )
     message = error_text(job.get("error")) or f"job {status}"
@@ -104,7 +109,7 @@ class JobsMixin(BaseClient):
             else:
                 if on_status is not None:
                     on_status(job)
-                if job["status"] in ("completed", "failed", "cancelled"):
+                if job["status"] in TERMINAL_STATUSES:
                     return job_result(task_id, job)
                 wait = interval
                 interval = min(interval * _BACKOFF, max_poll_interval)

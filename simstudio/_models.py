@@ -12,11 +12,16 @@ from ._errors import InvalidResponseError
 __all__ = [
     "AsyncExecutionResult",
     "RateLimitInfo",
+    "TERMINAL_STATUSES",
     "UsageLimits",
     "WorkflowExecutionResult",
     "WorkflowStatus",
+    "dict_or_none",
     "error_text",
+    "float_or_none",
+    "normalize_job",
     "normalize_job_status",
+    "str_or_none",
 ]
 
 # Job status words of every server era, mapped onto the documented vocabulary.
@@ -27,6 +32,8 @@ _JOB_STATUS_ALIASES = {
     "executing": "processing",
     "canceled": "cancelled",
 }
+# The statuses after which a job or execution never changes again.
+TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
 
 
 def normalize_job_status(status: Any) -> str:
@@ -52,7 +59,13 @@ def error_text(value: Any) -> Optional[str]:
     return str(value)
 
 
-def _dict_or_none(value: Any) -> Optional[Dict[str, Any]]:
+def str_or_none(value: Any) -> Optional[str]:
+    """``value`` if it is a string, else ``None``."""
+    return value if isinstance(value, str) else None
+
+
+def dict_or_none(value: Any) -> Optional[Dict[str, Any]]:
+    """``value`` if it is a dict, else ``None``."""
     return value if isinstance(value, dict) else None
 
 
@@ -60,7 +73,8 @@ def _list_or_none(value: Any) -> Optional[List[Any]]:
     return value if isinstance(value, list) else None
 
 
-def _float_or_none(value: Any) -> Optional[float]:
+def float_or_none(value: Any) -> Optional[float]:
+    """A JSON number as a float; ``None`` for booleans, non-numbers and integers beyond float."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return float(value)
@@ -95,19 +109,16 @@ class WorkflowExecutionResult:
         if not (isinstance(body, dict) and isinstance(body.get("success"), bool)):
             ok = http_status is None or http_status < 400
             return cls(success=ok, output=body, http_status=http_status)
-        status = body.get("status")
         return cls(
             success=body["success"],
             output=body.get("output"),
             error=error_text(body.get("error")),
             logs=_list_or_none(body.get("logs")),
-            metadata=_dict_or_none(body.get("metadata")),
+            metadata=dict_or_none(body.get("metadata")),
             trace_spans=_list_or_none(body.get("traceSpans")),
-            total_duration=_float_or_none(body.get("totalDuration")),
-            execution_id=body.get("executionId")
-            if isinstance(body.get("executionId"), str)
-            else None,
-            status=status if isinstance(status, str) else None,
+            total_duration=float_or_none(body.get("totalDuration")),
+            execution_id=str_or_none(body.get("executionId")),
+            status=str_or_none(body.get("status")),
             http_status=http_status,
         )
 
@@ -155,7 +166,7 @@ class AsyncExecutionResult:
             if isinstance(links, dict)
             else {}
         )
-        status_url = body.get("statusUrl") if isinstance(body.get("statusUrl"), str) else None
+        status_url = str_or_none(body.get("statusUrl"))
         if "status" not in links:
             links["status"] = _url_path(status_url) or f"/api/jobs/{task_id}"
         if status_url is None and base_url:
@@ -169,11 +180,9 @@ class AsyncExecutionResult:
             status=normalize_job_status(body.get("status", "queued")),
             created_at=created_at,
             links=links,
-            execution_id=body.get("executionId")
-            if isinstance(body.get("executionId"), str)
-            else None,
+            execution_id=str_or_none(body.get("executionId")),
             status_url=status_url,
-            message=body.get("message") if isinstance(body.get("message"), str) else None,
+            message=str_or_none(body.get("message")),
         )
 
 
@@ -199,10 +208,9 @@ class WorkflowStatus:
             raise InvalidResponseError(
                 "The workflow status answer has no isDeployed flag", body=body
             )
-        deployed_at = body.get("deployedAt")
         return cls(
             is_deployed=body["isDeployed"],
-            deployed_at=deployed_at if isinstance(deployed_at, str) else None,
+            deployed_at=str_or_none(body.get("deployedAt")),
             needs_redeployment=body.get("needsRedeployment") is True,
         )
 
@@ -254,7 +262,7 @@ class UsageLimits:
             success=body.get("success") is not False,
             rate_limit={key: _normalize_bucket(value) for key, value in rate_limit.items()},
             usage=dict(usage),
-            storage=_dict_or_none(body.get("storage")),
+            storage=dict_or_none(body.get("storage")),
         )
 
 

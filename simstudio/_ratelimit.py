@@ -10,11 +10,16 @@ from typing import Any, Mapping, Optional
 from ._models import RateLimitInfo
 
 __all__ = [
+    "RATE_LIMIT_HEADERS",
     "parse_epoch_or_iso",
     "parse_retry_after",
     "rate_limit_info_from_headers",
     "retry_after_from_body",
 ]
+
+# The headers that carry rate-limit state; an answer with none of them changes nothing.
+RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                      "Retry-After")  # fmt: skip
 
 # Epoch values above this are milliseconds (1e11 s is the year 5138).
 _MS_THRESHOLD = 1e11
@@ -58,7 +63,7 @@ def _parse_number(value: str) -> Optional[float]:
         number = float(value.strip())
     except ValueError:
         return None
-    if math.isnan(number) or math.isinf(number) or number < 0:
+    if not math.isfinite(number) or number < 0:
         return None
     return number
 

@@ -14,12 +14,26 @@ from ._errors import (
     stable_code,
     truncate,
 )
-from ._models import error_text
+from ._models import WorkflowExecutionResult, error_text
 from ._ratelimit import parse_retry_after, retry_after_from_body
 
-__all__ = ["Answer", "decode_json", "error_from_answer", "parse_error_body"]
+__all__ = [
+    "Answer",
+    "decode_json",
+    "error_from_answer",
+    "failed_run_or_raise",
+    "media_type",
+    "parse_error_body",
+]
 
 _NO_BODY = object()
+# How much of an unreadable body an error keeps (and its message quotes from).
+_EXCERPT_BYTES = 2000
+
+
+def media_type(headers: Mapping[str, str]) -> str:
+    """The ``Content-Type`` without parameters, lower-cased (``""`` when absent)."""
+    return headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 @dataclass(frozen=True)
@@ -38,15 +52,19 @@ class Answer:
     @property
     def content_type(self) -> str:
         """The media type without parameters, lower-cased."""
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return media_type(self.headers)
 
     def json(self) -> Any:
         """The body as JSON, or :class:`InvalidResponseError` with a readable excerpt."""
         return decode_json(self)
 
 
+def _head_text(answer: Answer) -> str:
+    return answer.content[:_EXCERPT_BYTES].decode("utf-8", errors="replace")
+
+
 def _excerpt(answer: Answer) -> str:
-    text = answer.content[:2000].decode("utf-8", errors="replace")
+    text = _head_text(answer)
     if answer.content_type == "text/html" or text.lstrip().lower().startswith(
         ("<!doctype", "<html")
     ):
@@ -69,7 +87,7 @@ def decode_json(answer: Answer) -> Any:
             f"The server answered HTTP {answer.status} with {_excerpt(answer)} instead of JSON",
             status=answer.status,
             request_id=answer.request_id,
-            body=answer.content[:2000].decode("utf-8", errors="replace"),
+            body=_head_text(answer),
         ) from None
 
 
@@ -93,7 +111,7 @@ def parse_error_body(body: Any) -> Tuple[Optional[str], Optional[str]]:
 
 def error_from_answer(answer: Answer, now: float, what: str = "request") -> SimStudioError:
     """Map an error answer (status >= 400, or an unreadable one) to the right error class."""
-    body: Any = _NO_BODY
+    body: Any
     try:
         body = json.loads(answer.content) if answer.content.strip() else _NO_BODY
     except (ValueError, RecursionError):
@@ -110,7 +128,7 @@ def error_from_answer(answer: Answer, now: float, what: str = "request") -> SimS
     if retry_after is not None and answer.status in (429, 503):
         text += f" (retry after {retry_after:.0f}s)"
     if body is _NO_BODY:
-        kept: Any = answer.content[:2000].decode("utf-8", errors="replace") or None
+        kept: Any = _head_text(answer) or None
     else:
         kept = body
     return cls(
@@ -126,3 +144,12 @@ def error_from_answer(answer: Answer, now: float, what: str = "request") -> SimS
             answer.status, server_code, body_retryable if isinstance(body_retryable, bool) else None
         ),
     )
+
+
+def failed_run_or_raise(answer: Answer, now: float, what: str) -> WorkflowExecutionResult:
+    """An error answer to an execute: a run that failed still produced a result (partial
+    output, error, timing), which is returned; any other error answer is raised."""
+    error = error_from_answer(answer, now, what)
+    if not WorkflowExecutionResult.is_failed_run(error.body):
+        raise error
+    return WorkflowExecutionResult.from_wire(error.body, answer.status)

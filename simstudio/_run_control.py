@@ -9,8 +9,14 @@ from urllib.parse import urlencode
 from ._base import BaseClient
 from ._errors import InvalidResponseError, NotFoundError, RequestTimeoutError
 from ._inputs import build_execute_body, encode_json, resource_path
-from ._models import AsyncExecutionResult, WorkflowExecutionResult, error_text
-from ._responses import decode_json, error_from_answer
+from ._models import (
+    TERMINAL_STATUSES,
+    AsyncExecutionResult,
+    WorkflowExecutionResult,
+    error_text,
+    float_or_none,
+    str_or_none,
+)
 
 __all__ = [
     "CancelResult",
@@ -19,21 +25,6 @@ __all__ = [
     "RunControlMixin",
     "WorkflowRun",
 ]
-
-TERMINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
-
-
-def _str(value: Any) -> Optional[str]:
-    return value if isinstance(value, str) else None
-
-
-def _num(value: Any) -> Optional[float]:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except OverflowError:  # a JSON integer beyond the float range
-        return None
 
 
 def _object(body: Any, what: str) -> Dict[str, Any]:
@@ -77,16 +68,16 @@ class ExecutionDetails:
     def from_wire(cls, body: Any) -> ExecutionDetails:
         """Build from the v1 execution answer."""
         body = _object(body, "get_execution")
-        execution_id = _str(body.get("executionId"))
+        execution_id = str_or_none(body.get("executionId"))
         if execution_id is None:
             raise InvalidResponseError("get_execution: the answer has no executionId", body=body)
         return cls(
             execution_id=execution_id,
-            workflow_id=_str(body.get("workflowId")),
-            status=_str(body.get("status")) or "unknown",
-            started_at=_str(body.get("startedAt")),
-            ended_at=_str(body.get("endedAt")),
-            total_duration_ms=_num(body.get("totalDurationMs")),
+            workflow_id=str_or_none(body.get("workflowId")),
+            status=str_or_none(body.get("status")) or "unknown",
+            started_at=str_or_none(body.get("startedAt")),
+            ended_at=str_or_none(body.get("endedAt")),
+            total_duration_ms=float_or_none(body.get("totalDurationMs")),
             error=error_text(body.get("error")),
             final_output=body.get("finalOutput"),
             block_outputs=body.get("blockOutputs"),
@@ -122,8 +113,8 @@ class CancelResult:
         """Build from a v1 cancel answer or the ``data`` of a v2 one."""
         return cls(
             success=body.get("success") is True,
-            execution_id=_str(body.get("executionId")) or _str(body.get("runId")),
-            reason=_str(body.get("reason")),
+            execution_id=str_or_none(body.get("executionId")) or str_or_none(body.get("runId")),
+            reason=str_or_none(body.get("reason")),
             raw=body,
         )
 
@@ -150,14 +141,14 @@ class PausedExecution:
     def from_wire(cls, body: Any) -> PausedExecution:
         """Build from one paused-execution object."""
         body = _object(body, "paused execution")
-        execution_id = _str(body.get("executionId")) or _str(body.get("id"))
+        execution_id = str_or_none(body.get("executionId")) or str_or_none(body.get("id"))
         if execution_id is None:
             raise InvalidResponseError("paused execution: no executionId", body=body)
         points = body.get("pausePoints")
         return cls(
             execution_id=execution_id,
-            workflow_id=_str(body.get("workflowId")),
-            status=_str(body.get("status")),
+            workflow_id=str_or_none(body.get("workflowId")),
+            status=str_or_none(body.get("status")),
             pause_points=[p for p in points if isinstance(p, dict)]
             if isinstance(points, list)
             else [],
@@ -182,18 +173,18 @@ class WorkflowRun:
     @classmethod
     def from_wire(cls, data: Dict[str, Any]) -> WorkflowRun:
         """Build from the ``data`` object of a v2 run answer."""
-        run_id = _str(data.get("runId"))
+        run_id = str_or_none(data.get("runId"))
         if run_id is None:
             raise InvalidResponseError("get_workflow_run: the answer has no runId", body=data)
         return cls(
             run_id=run_id,
-            workflow_id=_str(data.get("workflowId")),
-            status=_str(data.get("status")) or "unknown",
+            workflow_id=str_or_none(data.get("workflowId")),
+            status=str_or_none(data.get("status")) or "unknown",
             output=data.get("output"),
             error=error_text(data.get("error")),
-            started_at=_str(data.get("startedAt")),
-            ended_at=_str(data.get("endedAt")),
-            duration_ms=_num(data.get("durationMs")),
+            started_at=str_or_none(data.get("startedAt")),
+            ended_at=str_or_none(data.get("endedAt")),
+            duration_ms=float_or_none(data.get("durationMs")),
             raw=data,
         )
 
@@ -312,9 +303,7 @@ class RunControlMixin(BaseClient):
         }
         what = f"resume_execution({execution_id!r})"
         answer = self._send("POST", path, what=what, body=encode_json(payload))
-        if answer.status >= 400:
-            raise error_from_answer(answer, self._wall_clock(), what)
-        body = decode_json(answer)
+        body = self._json_or_raise(answer, what)
         if answer.status == 202:
             return AsyncExecutionResult.from_wire(body, self._config.base_url)
         if (
@@ -325,7 +314,7 @@ class RunControlMixin(BaseClient):
             return WorkflowExecutionResult(
                 success=True,
                 status=body["status"],
-                execution_id=_str(body.get("executionId")),
+                execution_id=str_or_none(body.get("executionId")),
                 metadata=body,
                 http_status=answer.status,
             )

@@ -16,7 +16,7 @@ from ._errors import (
     StreamIncompleteError,
 )
 from ._models import WorkflowExecutionResult, error_text
-from ._responses import decode_json, error_from_answer
+from ._responses import decode_json, failed_run_or_raise, media_type
 from .sse import ServerSentEvent, SSEDecodeError, SSEDecoder, encode_event
 
 if TYPE_CHECKING:
@@ -81,7 +81,11 @@ class StreamEvent:
         """The event as SSE bytes, for proxies (the original frame when there was one)."""
         if self.sse is not None:
             return self.sse.encode()
-        return encode_event(json.dumps(self.data, separators=(",", ":")))
+        return _json_event(self.data)
+
+
+def _json_event(value: Any) -> bytes:
+    return encode_event(json.dumps(value, separators=(",", ":")))
 
 
 def _result_from_frame(frame: Dict[str, Any], kind: str) -> WorkflowExecutionResult:
@@ -108,13 +112,16 @@ def parse_frame(sse: ServerSentEvent) -> Optional[StreamEvent]:
         return StreamEvent("unknown", data=text, sse=sse)
     if not isinstance(frame, dict):
         return StreamEvent("unknown", data=frame, sse=sse)
+    chunk_text = frame.get("chunk")
+    if not isinstance(chunk_text, str):
+        chunk_text = None
     marker = frame.get("event")
     kind = _FRAME_TYPES.get(marker, "unknown") if isinstance(marker, str) else None
     if kind is None:
-        kind = "chunk" if isinstance(frame.get("chunk"), str) else "unknown"
+        kind = "chunk" if chunk_text is not None else "unknown"
     block_id = frame.get("blockId")
     block_id = block_id if isinstance(block_id, str) else None
-    chunk = frame.get("chunk") if kind == "chunk" and isinstance(frame.get("chunk"), str) else None
+    chunk = chunk_text if kind == "chunk" else None
     error = error_text(frame.get("error")) if kind in ("error", "stream_error") else None
     result = _result_from_frame(frame, kind) if kind in ("done", "error") else None
     return StreamEvent(kind, block_id, chunk, frame, error, result, sse)
@@ -230,8 +237,7 @@ class WorkflowStream:
             for event in self:
                 yield event.to_sse()
         except SimStudioError as error:
-            frame = {"event": "error", "error": str(error), "code": error.code}
-            yield encode_event(json.dumps(frame, separators=(",", ":")))
+            yield _json_event({"event": "error", "error": str(error), "code": error.code})
         yield self._terminator or _QUOTED_TERMINATOR
 
     def close(self) -> None:
@@ -242,7 +248,7 @@ class WorkflowStream:
         self._closed = True
         if self._response is None:
             return
-        if self.result is not None and not self._drained:
+        if self.result is not None:
             self._drain()
         if not self._drained:
             self._response.close()
@@ -395,6 +401,7 @@ def open_workflow_stream(
     deadline: Optional[float],
     what: str,
     on_headers: Callable[[Mapping[str, str]], None],
+    wall_clock: Callable[[], float] = time.time,
     collect_text: bool = True,
 ) -> WorkflowStream:
     """Send a streaming execute and return its :class:`WorkflowStream`.
@@ -404,7 +411,7 @@ def open_workflow_stream(
     """
     response = transport.send("POST", url, headers=headers, body=body, timeout=timeout, what=what)
     on_headers(response.headers)
-    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type(response.headers)
     options: Dict[str, Any] = {
         "what": what,
         "idle_timeout": idle_timeout,
@@ -416,11 +423,8 @@ def open_workflow_stream(
         return WorkflowStream(response, **options)
     answer = transport.read(response, what, timeout)
     if answer.status >= 400:
-        error = error_from_answer(answer, time.time(), what)
-        if not WorkflowExecutionResult.is_failed_run(error.body):
-            raise error
-        result = WorkflowExecutionResult.from_wire(error.body, answer.status)
-        return WorkflowStream(None, prefilled=[_result_event(result, error.body)], **options)
+        result = failed_run_or_raise(answer, wall_clock(), what)
+        return WorkflowStream(None, prefilled=[_result_event(result, None)], **options)
     if content_type not in ("application/json", "") and not content_type.endswith("+json"):
         raise InvalidResponseError(
             f"{what}: expected text/event-stream, got {content_type or 'no content type'}",
@@ -433,6 +437,8 @@ def open_workflow_stream(
 
 
 def _result_event(result: WorkflowExecutionResult, body: Any) -> StreamEvent:
+    """A terminal event for a JSON answer; ``body`` becomes the ``final`` frame's data of a
+    successful result (a failed one is framed from its error alone)."""
     if result.success:
         return StreamEvent("done", data={"event": "final", "data": body}, result=result)
     frame = {"event": "error", "error": result.error or "workflow failed"}

@@ -292,14 +292,15 @@ class HTTPTransport:
 
     def read(self, response: requests.Response, what: str, timeout: Tuple[float, float]) -> Answer:
         """Read the whole body (bounded) and release the connection to the pool."""
-        limit = MAX_ERROR_BYTES if response.status_code >= 400 else MAX_SUCCESS_BYTES
+        failed = response.status_code >= 400
+        limit = MAX_ERROR_BYTES if failed else MAX_SUCCESS_BYTES
         chunks = []
         total = 0
         try:
             for chunk in response.iter_content(_READ_CHUNK):
                 total += len(chunk)
                 if total > limit:
-                    if response.status_code >= 400:
+                    if failed:
                         chunks.append(chunk[: max(0, limit - (total - len(chunk)))])
                         break
                     raise InvalidResponseError(
@@ -312,7 +313,7 @@ class HTTPTransport:
         finally:
             response.close()
         content = b"".join(chunks)
-        if response.status_code >= 400:
+        if failed:
             content = _redact_key(content, getattr(response, "request", None))
         return Answer(response.status_code, response.headers, content)
 

@@ -297,3 +297,28 @@ def test_batch_fails_an_item_rather_than_pausing_for_hours(retry_after: str) -> 
         assert error.retry_after >= 3600
         assert waits == []
         assert results[0].attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("sync_bucket", "expected"),
+    [
+        ({"requestsPerMinute": 600, "maxBurst": 20}, (600.0, 20)),
+        ({"limit": 60}, (60.0, 1)),
+        ({"requestsPerMinute": float("inf"), "maxBurst": float("inf")}, (None, 1)),
+        ({"requestsPerMinute": 600, "maxBurst": float("inf")}, (600.0, 1)),
+        ({"requestsPerMinute": "fast"}, (None, 1)),
+    ],
+    ids=["2026-shape", "2025-shape", "unlimited", "infinite-burst", "garbage"],
+)
+def test_batch_pace_comes_from_usage_limits(sync_bucket: dict, expected: tuple) -> None:
+    from simstudio._batch import _pace
+
+    class Limits:
+        def __init__(self) -> None:
+            self.rate_limit = {"sync": sync_bucket}
+
+    class Client:
+        def get_usage_limits(self) -> Limits:
+            return Limits()
+
+    assert _pace(Client(), "auto") == expected  # type: ignore[arg-type]
