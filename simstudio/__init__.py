@@ -8,11 +8,16 @@ from ._batch import BatchItem, BatchResult
 from ._client import Client, SimStudioClient
 from ._errors import (
     APIConnectionError,
+    APIError,
     ApiError,
+    APIStatusError,
+    APITimeoutError,
     AuthenticationError,
+    BadRequestError,
     ConfigurationError,
     ConflictError,
     ExecutionError,
+    InvalidArgumentError,
     InvalidRequestError,
     InvalidResponseError,
     NotFoundError,
@@ -44,9 +49,13 @@ logging.getLogger("simstudio").addHandler(logging.NullHandler())
 
 __all__ = [
     "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
     "ApiError",
     "AsyncExecutionResult",
     "AuthenticationError",
+    "BadRequestError",
     "BatchItem",
     "BatchResult",
     "CancelResult",
@@ -55,6 +64,7 @@ __all__ = [
     "ConflictError",
     "ExecutionDetails",
     "ExecutionError",
+    "InvalidArgumentError",
     "InvalidRequestError",
     "InvalidResponseError",
     "NotFoundError",

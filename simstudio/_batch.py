@@ -22,7 +22,7 @@ from typing import (
     Union,
 )
 
-from ._errors import InvalidRequestError, RateLimitError, SimStudioError
+from ._errors import InvalidArgumentError, RateLimitError, SimStudioError
 from ._models import AsyncExecutionResult, WorkflowExecutionResult, float_or_none
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def _as_item(raw: Union[BatchItem, Sequence[Any], Mapping[str, Any]]) -> BatchIt
         return BatchItem(raw["workflow_id"], raw.get("input_data"))
     if isinstance(raw, (tuple, list)) and 1 <= len(raw) <= 2 and isinstance(raw[0], str):
         return BatchItem(raw[0], raw[1] if len(raw) == 2 else None)
-    raise InvalidRequestError(
+    raise InvalidArgumentError(
         "batch items must be BatchItem, (workflow_id, input_data) or "
         "{'workflow_id': ..., 'input_data': ...}",
         "INVALID_INPUT",
@@ -180,7 +180,7 @@ def run_batch(
     """Execute ``items`` with ``max_workers`` threads; see ``SimStudioClient.execute_batch``."""
     batch = [_as_item(raw) for raw in items]
     if max_workers < 1:
-        raise InvalidRequestError("max_workers must be at least 1", "INVALID_INPUT")
+        raise InvalidArgumentError("max_workers must be at least 1", "INVALID_INPUT")
     if not batch:
         return []  # before _pace: an empty batch needs no usage-limits request
     per_minute, burst = _pace(client, requests_per_minute)

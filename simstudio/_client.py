@@ -23,7 +23,7 @@ from ._batch import BatchItem, BatchResult, run_batch
 from ._config import Timeout, resolve_timeout
 from ._errors import (
     ConflictError,
-    InvalidRequestError,
+    InvalidArgumentError,
     NotFoundError,
     PermissionDeniedError,
     SimStudioError,
@@ -178,7 +178,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
             SimStudioError: The request could not be sent or the API refused it.
         """
         if stream and async_execution:
-            raise InvalidRequestError(
+            raise InvalidArgumentError(
                 "stream and async_execution cannot be combined", "INVALID_INPUT"
             )
         if stream:
@@ -220,7 +220,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
             headers["X-Execution-Mode"] = "async"
         if execution_timeout_seconds is not None:
             if not async_execution:
-                raise InvalidRequestError(
+                raise InvalidArgumentError(
                     "execution_timeout_seconds applies to async_execution=True runs only",
                     "INVALID_INPUT",
                 )
@@ -317,7 +317,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         try:
             policy = RetryPolicy(max_retries, initial_delay, max_delay, backoff_multiplier)
         except ValueError as exc:
-            raise InvalidRequestError(str(exc), "INVALID_INPUT") from None
+            raise InvalidArgumentError(str(exc), "INVALID_INPUT") from None
         what = f"execute_with_retry({workflow_id!r})"
         if stream:
             return self._retrying(
@@ -539,7 +539,7 @@ def _check_execution_id(value: Optional[str]) -> str:
     if value is None:
         return str(uuid.uuid4())
     if not isinstance(value, str) or not _EXECUTION_ID.fullmatch(value):
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             "execution_id must be 1-128 characters of A-Z a-z 0-9 . _ : -", "INVALID_INPUT"
         )
     return value
@@ -547,7 +547,7 @@ def _check_execution_id(value: Optional[str]) -> str:
 
 def _check_run_timeout(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_RUN_TIMEOUT:
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             "execution_timeout_seconds must be a whole number from 1 to 604800", "INVALID_INPUT"
         )
     return value

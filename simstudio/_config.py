@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Optional, Tuple, Union
 from urllib.parse import urlsplit
 
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, InvalidArgumentError
 from ._version import __version__
 
 __all__ = ["DEFAULT_BASE_URL", "ClientConfig", "Timeout", "normalize_base_url", "resolve_timeout"]
@@ -54,15 +54,15 @@ def resolve_timeout(value: Optional[Timeout], default: Tuple[float, float]) -> T
         return default
     if isinstance(value, tuple):
         if len(value) != 2:
-            raise ConfigurationError("timeout must be a number or a (connect, read) pair")
+            raise InvalidArgumentError("timeout must be a number or a (connect, read) pair")
         connect, read = (float(v) for v in value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         read = float(value)
         connect = min(DEFAULT_CONNECT_TIMEOUT, read)
     else:
-        raise ConfigurationError("timeout must be a number of seconds or a (connect, read) pair")
+        raise InvalidArgumentError("timeout must be a number of seconds or a (connect, read) pair")
     if not (connect > 0 and read > 0):
-        raise ConfigurationError("timeouts must be positive numbers of seconds")
+        raise InvalidArgumentError("timeouts must be positive numbers of seconds")
     return (connect, read)
 
 
@@ -97,7 +97,7 @@ class ClientConfig:
             base_url if base_url is not None else os.environ.get("SIM_BASE_URL") or DEFAULT_BASE_URL
         )
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ConfigurationError("max_retries must be a whole number >= 0")
+            raise InvalidArgumentError("max_retries must be a whole number >= 0")
         default = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT)
         return cls(
             api_key=check_api_key(key),

@@ -10,7 +10,7 @@ import os
 from typing import Any, Dict, List, Optional, Sequence, Union
 from urllib.parse import quote
 
-from ._errors import InvalidRequestError
+from ._errors import InvalidArgumentError
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -65,14 +65,14 @@ def path_segment(value: object, what: str) -> str:
     ``/``, ``?``, ``#``, ``%`` and dot segments cannot change which endpoint is called.
     """
     if not isinstance(value, str):
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             f"{what} must be a string, not {type(value).__name__}", "INVALID_INPUT"
         )
     if not value.strip():
-        raise InvalidRequestError(f"{what} must not be empty", "INVALID_INPUT")
+        raise InvalidArgumentError(f"{what} must not be empty", "INVALID_INPUT")
     if value in (".", ".."):
         # requests decodes %2E back to "." before sending, so a dot segment cannot be sent safely.
-        raise InvalidRequestError(f"{what} must not be {value!r}", "INVALID_INPUT")
+        raise InvalidArgumentError(f"{what} must not be {value!r}", "INVALID_INPUT")
     return _quote_segment(value)
 
 
@@ -97,11 +97,11 @@ def _file_item(handle: Any) -> Dict[str, str]:
     if isinstance(content, str):
         content = content.encode(getattr(handle, "encoding", None) or "utf-8")
     if not isinstance(content, (bytes, bytearray)):
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             f"file {name!r} did not return bytes from read()", "INVALID_INPUT"
         )
     if len(content) > MAX_FILE_BYTES:
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             f"file {name!r} is larger than the server's 20 MB per-file limit", "FILE_TOO_LARGE"
         )
     mime = getattr(handle, "content_type", None) or mimetypes.guess_type(name)[0]
@@ -126,7 +126,7 @@ def _convert_all(value: Any) -> Any:
     try:
         return _convert_files(value)
     except RecursionError:
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             "input is nested too deeply or contains itself", "INVALID_INPUT"
         ) from None
 
@@ -136,7 +136,7 @@ def _selected_outputs(value: Union[str, Sequence[str], None]) -> Optional[List[s
         return None
     items = [value] if isinstance(value, str) else list(value)
     if not all(isinstance(item, str) and item.strip() for item in items):
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             "selected_outputs must be a list of 'blockName.attribute' strings", "INVALID_INPUT"
         )
     return items
@@ -157,10 +157,10 @@ def build_execute_body(
     elif isinstance(input_data, dict):
         bad_keys = [key for key in input_data if not isinstance(key, str)]
         if bad_keys:
-            raise InvalidRequestError("input_data keys must be strings", "INVALID_INPUT")
+            raise InvalidArgumentError("input_data keys must be strings", "INVALID_INPUT")
         clashes = sorted(key for key in input_data if key in _CONTROL_KEYS)
         if clashes:
-            raise InvalidRequestError(
+            raise InvalidArgumentError(
                 f"input field(s) {', '.join(clashes)} collide with Sim's control keys; use the "
                 "method's arguments (stream=, selected_outputs=) or nest your data under 'input'",
                 "INVALID_INPUT",
@@ -181,12 +181,12 @@ def encode_json(body: Any) -> bytes:
     try:
         data = _ENCODER.encode(body)
     except (TypeError, ValueError, RecursionError) as exc:
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             f"input is not JSON serialisable: {exc}", "INVALID_INPUT"
         ) from None
     encoded = data.encode("utf-8")
     if len(encoded) > MAX_BODY_BYTES:
-        raise InvalidRequestError(
+        raise InvalidArgumentError(
             f"request body is {len(encoded)} bytes; the server accepts at most 10 MiB",
             "PAYLOAD_TOO_LARGE",
         )

@@ -6,7 +6,13 @@ import logging
 from typing import Any, Callable, Dict, Optional
 
 from ._base import BaseClient
-from ._errors import ExecutionError, InvalidResponseError, RateLimitError, RequestTimeoutError
+from ._errors import (
+    ExecutionError,
+    InvalidArgumentError,
+    InvalidResponseError,
+    RateLimitError,
+    RequestTimeoutError,
+)
 from ._inputs import resource_path
 from ._models import (
     TERMINAL_STATUSES,
@@ -98,7 +104,7 @@ class JobsMixin(BaseClient):
             RequestTimeoutError: The job was still running at the deadline.
         """
         if timeout <= 0 or poll_interval <= 0:
-            raise ValueError("timeout and poll_interval must be positive")
+            raise InvalidArgumentError("timeout and poll_interval must be positive")
         deadline = self._clock() + timeout
         interval = poll_interval
         while True:

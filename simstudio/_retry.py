@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from ._errors import InvalidArgumentError
+
 __all__ = ["RetryPolicy", "compute_delay"]
 
 
@@ -29,13 +31,13 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+            raise InvalidArgumentError("max_retries must be >= 0")
         if self.initial_delay < 0 or self.max_delay < 0:
-            raise ValueError("delays must be >= 0")
+            raise InvalidArgumentError("delays must be >= 0")
         if self.backoff_multiplier < 1:
-            raise ValueError("backoff_multiplier must be >= 1")
+            raise InvalidArgumentError("backoff_multiplier must be >= 1")
         if not 0 <= self.jitter < 1:
-            raise ValueError("jitter must be in [0, 1)")
+            raise InvalidArgumentError("jitter must be in [0, 1)")
 
 
 def compute_delay(

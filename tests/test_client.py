@@ -46,6 +46,7 @@ from simstudio import (
     AsyncExecutionResult,
     AuthenticationError,
     ConflictError,
+    InvalidArgumentError,
     InvalidRequestError,
     InvalidResponseError,
     NotFoundError,
@@ -109,7 +110,7 @@ def test_non_dict_input_is_wrapped(rsps, client):
 
 
 def test_stream_and_async_together_refused_without_request(rsps, client):
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.execute_workflow(WF, {}, stream=True, async_execution=True)
     assert info.value.code == "INVALID_INPUT"
     assert len(rsps.calls) == 0
@@ -636,7 +637,7 @@ def test_workflow_id_is_one_encoded_segment(rsps, client, workflow_id, segment):
 @pytest.mark.parametrize("workflow_id", ["..", "."])
 def test_dot_segment_ids_never_change_the_endpoint(rsps, client, workflow_id):
     # requests re-decodes %2E, so a dot segment cannot be sent safely: it is refused instead.
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.get_workflow_status(workflow_id)
     assert info.value.code == "INVALID_INPUT"
     assert len(rsps.calls) == 0
@@ -667,7 +668,7 @@ def test_empty_or_non_string_ids_refused_without_request(rsps, client, bad):
         lambda: client.validate_workflow(bad),
         lambda: client.stream_workflow(bad),
     ):
-        with pytest.raises(InvalidRequestError) as info:
+        with pytest.raises(InvalidArgumentError) as info:
             call()
         assert info.value.code == "INVALID_INPUT"
     assert len(rsps.calls) == 0

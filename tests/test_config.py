@@ -9,7 +9,7 @@ import requests
 import responses
 from _core_helpers import BASE, EXEC_SYNC_SUCCESS, KEY, STATUS_OK, WF, body, make_client
 
-from simstudio import ConfigurationError, SimStudioClient
+from simstudio import ConfigurationError, InvalidArgumentError, SimStudioClient
 from simstudio._config import (
     DEFAULT_BASE_URL,
     ClientConfig,
@@ -168,13 +168,13 @@ def test_resolve_timeout(value, expected):
 
 @pytest.mark.parametrize("value", [0, -1, (0, 1), (1, 2, 3), "30", True, (1, -2), [1, 2]])
 def test_bad_timeouts(value):
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(InvalidArgumentError):
         resolve_timeout(value, (10.0, 30.0))
 
 
 @pytest.mark.parametrize("value", [-1, 1.5, True, "2"])
 def test_bad_max_retries(value):
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(InvalidArgumentError):
         SimStudioClient(api_key=KEY, max_retries=value)
 
 

@@ -11,7 +11,7 @@ import pytest
 import responses
 from _core_helpers import EXEC_SYNC_SUCCESS, EXECUTE_URL, WF, body
 
-from simstudio import InvalidRequestError
+from simstudio import InvalidArgumentError
 from simstudio._inputs import (
     MAX_BODY_BYTES,
     MAX_FILE_BYTES,
@@ -66,7 +66,7 @@ def test_empty_selected_outputs_omitted():
 
 @pytest.mark.parametrize("bad", [[1], [""], ["ok", None], ["  "]])
 def test_bad_selected_outputs(bad):
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         build_execute_body({}, selected_outputs=bad)
     assert info.value.code == "INVALID_INPUT"
 
@@ -98,7 +98,7 @@ def test_user_input_key_passes_through():
     "key", ["stream", "selectedOutputs", "triggerType", "isSecureMode", "executionId"]
 )
 def test_control_key_collision_refused_without_request(rsps, client, key):
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.execute_workflow(WF, {"message": "hi", key: True})
     assert info.value.code == "INVALID_INPUT"
     assert key in str(info.value)
@@ -106,7 +106,7 @@ def test_control_key_collision_refused_without_request(rsps, client, key):
 
 
 def test_non_string_keys_refused(rsps, client):
-    with pytest.raises(InvalidRequestError):
+    with pytest.raises(InvalidArgumentError):
         client.execute_workflow(WF, {1: "x"})
     assert len(rsps.calls) == 0
 
@@ -209,7 +209,7 @@ def test_binary_real_file(tmp_path):
 
 def test_file_over_20mb_refused_before_request(rsps, client):
     big = LazyFile(MAX_FILE_BYTES + 1)
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.execute_workflow(WF, {"files": [big]})
     assert info.value.code == "FILE_TOO_LARGE"
     assert "big.bin" in str(info.value)
@@ -222,7 +222,7 @@ def test_file_at_exactly_20mb_is_not_file_too_large():
     exact = LazyFile(MAX_FILE_BYTES)
     built = build_execute_body({"f": exact})
     assert built["f"]["type"] == "file"
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         encode_json(built)
     assert info.value.code == "PAYLOAD_TOO_LARGE"
 
@@ -234,7 +234,7 @@ def test_read_returning_non_bytes_refused():
         def read(self, n=-1):
             return 42
 
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         build_execute_body({"f": Weird()})
     assert info.value.code == "INVALID_INPUT"
 
@@ -254,7 +254,7 @@ def test_read_returning_non_bytes_refused():
     ],
 )
 def test_unserialisable_input_refused_before_request(rsps, client, data):
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.execute_workflow(WF, data)
     assert info.value.code == "INVALID_INPUT"
     assert len(rsps.calls) == 0
@@ -263,7 +263,7 @@ def test_unserialisable_input_refused_before_request(rsps, client, data):
 def test_recursive_input_refused(rsps, client):
     data = {}
     data["self"] = data
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.execute_workflow(WF, data)
     assert info.value.code == "INVALID_INPUT"
     assert len(rsps.calls) == 0
@@ -274,7 +274,7 @@ def test_very_deep_input_refused(rsps, client):
     for _ in range(5000):
         current["x"] = {}
         current = current["x"]
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.execute_workflow(WF, data)
     assert info.value.code == "INVALID_INPUT"
     assert len(rsps.calls) == 0
@@ -285,7 +285,7 @@ def test_unicode_kept_as_utf8():
 
 
 def test_body_over_10mib_refused(rsps, client):
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.execute_workflow(WF, {"blob": "x" * (MAX_BODY_BYTES + 1)})
     assert info.value.code == "PAYLOAD_TOO_LARGE"
     assert len(rsps.calls) == 0
@@ -316,7 +316,7 @@ def test_path_segment(value, expected):
 
 @pytest.mark.parametrize("value", ["", " ", "..", ".", None, 5, b"abc"])
 def test_path_segment_refuses(value):
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         path_segment(value, "workflow_id")
     assert info.value.code == "INVALID_INPUT"
     assert "workflow_id" in str(info.value)

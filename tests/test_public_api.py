@@ -14,9 +14,13 @@ PACKAGE = Path(simstudio.__file__).resolve().parent
 
 CURATED = [
     "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
     "ApiError",
     "AsyncExecutionResult",
     "AuthenticationError",
+    "BadRequestError",
     "BatchItem",
     "BatchResult",
     "CancelResult",
@@ -25,6 +29,7 @@ CURATED = [
     "ConflictError",
     "ExecutionDetails",
     "ExecutionError",
+    "InvalidArgumentError",
     "InvalidRequestError",
     "InvalidResponseError",
     "NotFoundError",

@@ -14,6 +14,7 @@ from _core_helpers import (
 from requests.structures import CaseInsensitiveDict
 
 from simstudio import (
+    APIStatusError,
     AuthenticationError,
     InvalidRequestError,
     InvalidResponseError,
@@ -151,10 +152,12 @@ def test_failed_run_body_is_kept_on_error():
     assert error.body == FAILING_SYNC_500
 
 
-def test_408_is_timeout():
+def test_408_is_a_status_error_with_the_timeout_code():
+    # A server's 408 is an answer, not a client-side timeout: it carries a status.
     error = error_from_answer(answer(408, {"error": "timed out"}), NOW)
-    assert isinstance(error, RequestTimeoutError)
-    assert error.code == "TIMEOUT"
+    assert isinstance(error, APIStatusError)
+    assert not isinstance(error, RequestTimeoutError)
+    assert (error.code, error.status) == ("TIMEOUT", 408)
 
 
 def test_html_502_message():

@@ -24,6 +24,7 @@ from urllib3.exceptions import NewConnectionError
 from simstudio import (
     APIConnectionError,
     AuthenticationError,
+    InvalidArgumentError,
     InvalidRequestError,
     NotFoundError,
     RateLimitError,
@@ -317,7 +318,7 @@ def test_async_retry_returns_async_result(rsps):
 )
 def test_bad_retry_arguments(rsps, kwargs):
     client = make_client()
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(InvalidArgumentError) as info:
         client.execute_with_retry(WF, **kwargs)
     assert info.value.code == "INVALID_INPUT"
     assert len(rsps.calls) == 0

@@ -12,7 +12,7 @@ from fault_helpers import SECRET, Audit, assert_readable
 
 from simstudio import (
     ConfigurationError,
-    InvalidRequestError,
+    InvalidArgumentError,
     NotFoundError,
     SimStudioClient,
 )
@@ -79,11 +79,11 @@ def test_dot_segment_ids_are_refused_before_sending(
     dots: str, server: LocalSimServer, make_client: MakeClient, audit: Audit
 ) -> None:
     client = make_client(server.base_url)
-    error = audit.expect(InvalidRequestError, client.execute_workflow, dots)
+    error = audit.expect(InvalidArgumentError, client.execute_workflow, dots)
     assert error.code == "INVALID_INPUT"
-    audit.expect(InvalidRequestError, client.get_job_status, dots)
-    audit.expect(InvalidRequestError, client.get_workflow_status, "   ")
-    audit.expect(InvalidRequestError, client.get_workflow_status, 42)  # type: ignore[arg-type]
+    audit.expect(InvalidArgumentError, client.get_job_status, dots)
+    audit.expect(InvalidArgumentError, client.get_workflow_status, "   ")
+    audit.expect(InvalidArgumentError, client.get_workflow_status, 42)  # type: ignore[arg-type]
     assert server.requests == []
 
 
@@ -95,7 +95,7 @@ def test_hostile_execution_ids_are_refused_before_sending(
 ) -> None:
     client = make_client(server.base_url)
     error = audit.expect(
-        InvalidRequestError, client.execute_workflow, "echo", {}, execution_id=execution_id
+        InvalidArgumentError, client.execute_workflow, "echo", {}, execution_id=execution_id
     )
     assert error.code == "INVALID_INPUT"
     assert_readable(error, "execution_id")
@@ -151,7 +151,7 @@ def test_unserialisable_inputs_fail_before_any_request(
         lambda: client.execute_workflow_sync("echo", value),
     ]
     for call in calls:
-        error = audit.expect(InvalidRequestError, call)
+        error = audit.expect(InvalidArgumentError, call)
         assert error.code == "INVALID_INPUT"
         assert error.status is None
         assert_readable(error)
@@ -163,7 +163,7 @@ def test_oversized_input_fails_before_any_request(
 ) -> None:
     client = make_client(server.base_url)
     error = audit.expect(
-        InvalidRequestError, client.execute_workflow, "echo", {"blob": "x" * (11 << 20)}
+        InvalidArgumentError, client.execute_workflow, "echo", {"blob": "x" * (11 << 20)}
     )
     assert error.code == "PAYLOAD_TOO_LARGE"
     assert server.requests == []

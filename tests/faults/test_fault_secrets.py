@@ -16,7 +16,7 @@ from fault_helpers import SECRET, SECRET_2, Audit, RecordingSleep, render_error
 from simstudio import (
     APIConnectionError,
     AuthenticationError,
-    InvalidRequestError,
+    InvalidArgumentError,
     InvalidResponseError,
     NotFoundError,
     RateLimitError,
@@ -110,7 +110,7 @@ def test_no_key_in_anything_any_fault_produces(
     cut = client.stream_workflow("agent", {"message": "a b"}, selected_outputs=OUT)
     expect(StreamIncompleteError, _consume, cut)
     expect(NotFoundError, client.get_workflow_status, "../../users/me/usage-limits")
-    expect(InvalidRequestError, client.execute_workflow, "echo", {"x": float("nan")})
+    expect(InvalidArgumentError, client.execute_workflow, "echo", {"x": float("nan")})
     refused = make_client(f"http://127.0.0.1:{refused_port}", max_retries=1)
     expect(APIConnectionError, refused.get_workflow_status, "echo")
     bad_key = make_client(server.base_url, api_key=SECRET + "x")
