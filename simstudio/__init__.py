@@ -1,10 +1,9 @@
-"""simstudio: the Python SDK for Sim workflows (sync, streamed and async execution)."""
+"""simstudio: the Python SDK for Sim: run workflows (sync, streamed, queued) and use its API."""
 
 from __future__ import annotations
 
 import logging
 
-from ._batch import BatchItem, BatchResult
 from ._client import Client, SimStudioClient
 from ._errors import (
     APIConnectionError,
@@ -32,17 +31,24 @@ from ._errors import (
     StreamIncompleteError,
     UsageLimitError,
 )
-from ._models import (
+from ._pagination import Page, Paginator
+from ._retry import RetryPolicy
+from ._streaming import StreamEvent, WorkflowStream
+from ._version import __version__
+from .types import (
     AsyncExecutionResult,
+    BatchItem,
+    BatchResult,
+    CancelResult,
+    ExecutionDetails,
+    JobStatus,
+    PausedExecution,
     RateLimitInfo,
     UsageLimits,
     WorkflowExecutionResult,
+    WorkflowRun,
     WorkflowStatus,
 )
-from ._retry import RetryPolicy
-from ._run_control import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
-from ._streaming import StreamEvent, WorkflowStream
-from ._version import __version__
 
 # Libraries stay silent unless the application configures logging.
 logging.getLogger("simstudio").addHandler(logging.NullHandler())
@@ -67,7 +73,10 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidRequestError",
     "InvalidResponseError",
+    "JobStatus",
     "NotFoundError",
+    "Page",
+    "Paginator",
     "PausedExecution",
     "PermissionDeniedError",
     "RateLimitError",

@@ -1,4 +1,4 @@
-"""Batches: bounded concurrent executions paced to the server's rate limit, results in order."""
+"""The batch engine: bounded concurrent calls paced to the server's rate limit, results in order."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
     Iterable,
@@ -23,13 +21,14 @@ from typing import (
 )
 
 from ._errors import InvalidArgumentError, RateLimitError, SimStudioError
-from ._models import AsyncExecutionResult, WorkflowExecutionResult, float_or_none
+from .types._wire import float_or_none
+from .types.batch import BatchItem, BatchResult
+from .types.usage import UsageLimits
+from .types.workflows import AsyncExecutionResult, WorkflowExecutionResult
 
-if TYPE_CHECKING:
-    from ._client import SimStudioClient
-    from ._config import Timeout
+ExecuteResult = Union[WorkflowExecutionResult, AsyncExecutionResult]
 
-__all__ = ["BatchItem", "BatchResult", "run_batch"]
+__all__ = ["RatePacer", "run_batch"]
 
 logger = logging.getLogger("simstudio")
 
@@ -40,38 +39,6 @@ _FALLBACK_WAIT = 1.0
 # A server asking a batch to pause longer than this fails the item (with its retry_after)
 # instead of stalling every worker for an hour.
 MAX_HOLD_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    """One execution of a batch."""
-
-    workflow_id: str
-    input_data: Any = None
-
-
-@dataclass
-class BatchResult:
-    """The outcome of one batch item: ``result`` or ``error``, never both.
-
-    Attributes:
-        index: The item's position in the input.
-        item: The item itself.
-        result: The execution result (which may itself say ``success=False``).
-        error: Why the item could not be executed.
-        attempts: Requests sent for this item (rate-limited ones included).
-    """
-
-    index: int
-    item: BatchItem
-    result: Optional[Union[WorkflowExecutionResult, AsyncExecutionResult]] = None
-    error: Optional[SimStudioError] = None
-    attempts: int = 0
-
-    @property
-    def ok(self) -> bool:
-        """Whether the item ran and its workflow succeeded."""
-        return self.error is None and bool(getattr(self.result, "success", False))
 
 
 class RatePacer:
@@ -148,14 +115,14 @@ def _as_item(raw: Union[BatchItem, Sequence[Any], Mapping[str, Any]]) -> BatchIt
 
 
 def _pace(
-    client: SimStudioClient, requests_per_minute: Union[float, str, None]
+    usage_limits: Callable[[], UsageLimits], requests_per_minute: Union[float, str, None]
 ) -> Tuple[Optional[float], int]:
     """``(requests per minute or None, burst)`` to pace a batch at."""
     if requests_per_minute != "auto":
         per_minute = float(requests_per_minute) if requests_per_minute is not None else None
         return per_minute, 1
     try:
-        bucket = client.get_usage_limits().rate_limit.get("sync", {})
+        bucket = usage_limits().rate_limit.get("sync", {})
     except SimStudioError as error:
         logger.debug("execute_batch: no usage limits (%s); pacing from 429s only", error.code)
         return None, 1
@@ -168,23 +135,26 @@ def _pace(
 
 
 def run_batch(
-    client: SimStudioClient,
+    execute: Callable[[BatchItem], ExecuteResult],
+    usage_limits: Callable[[], UsageLimits],
     items: Iterable[Union[BatchItem, Sequence[Any], Mapping[str, Any]]],
     *,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
     max_workers: int,
     requests_per_minute: Union[float, Literal["auto"], None],
-    timeout: Optional[Timeout],
     max_rate_limit_waits: int,
     on_progress: Optional[Callable[[BatchResult, int, int], None]],
 ) -> List[BatchResult]:
-    """Execute ``items`` with ``max_workers`` threads; see ``SimStudioClient.execute_batch``."""
+    """Run ``execute`` over ``items`` with ``max_workers`` threads, paced to the rate limit;
+    see ``SimStudioClient.execute_batch``."""
     batch = [_as_item(raw) for raw in items]
     if max_workers < 1:
         raise InvalidArgumentError("max_workers must be at least 1", "INVALID_INPUT")
     if not batch:
         return []  # before _pace: an empty batch needs no usage-limits request
-    per_minute, burst = _pace(client, requests_per_minute)
-    pacer = RatePacer(per_minute, burst, client._clock, client._sleep)
+    per_minute, burst = _pace(usage_limits, requests_per_minute)
+    pacer = RatePacer(per_minute, burst, clock, sleep)
     progress_lock = threading.Lock()
     done = [0]
 
@@ -195,9 +165,7 @@ def run_batch(
             pacer.acquire()
             outcome.attempts += 1
             try:
-                outcome.result = client.execute_workflow(
-                    outcome.item.workflow_id, outcome.item.input_data, timeout
-                )
+                outcome.result = execute(outcome.item)
                 break
             except SimStudioError as error:
                 wait = _hold_for(error, waits)

@@ -22,8 +22,9 @@ from ._cli_output import (
 )
 from ._client import SimStudioClient
 from ._errors import ExecutionError
-from ._jobs import job_result
-from ._models import WorkflowExecutionResult, error_text
+from .resources.jobs import job_result
+from .types._wire import error_text
+from .types.workflows import WorkflowExecutionResult
 
 __all__ = ["cmd_job", "cmd_run", "cmd_status", "cmd_usage"]
 

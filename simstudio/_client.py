@@ -1,11 +1,11 @@
-"""SimStudioClient: each public method validates, sends, and builds a model from the answer."""
+"""SimStudioClient: configuration, connections, the resource namespaces, and the documented
+flat methods of the official SDK as one-line delegates to them."""
 
 from __future__ import annotations
 
-import re
-import uuid
-from dataclasses import dataclass
+from functools import cached_property
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
@@ -15,61 +15,204 @@ from typing import (
     Mapping,
     Optional,
     Sequence,
+    Tuple,
     Union,
     overload,
 )
 
-from ._batch import BatchItem, BatchResult, run_batch
-from ._config import Timeout, resolve_timeout
-from ._errors import (
-    ConflictError,
-    InvalidArgumentError,
-    NotFoundError,
-    PermissionDeniedError,
-    SimStudioError,
+from ._config import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_RETRY,
+    DEFAULT_TIMEOUT,
+    ClientConfig,
+    Timeout,
+    check_max_retries,
+    resolve_timeout,
 )
-from ._inputs import build_execute_body, encode_json, resource_path
-from ._jobs import JobsMixin
-from ._models import (
-    AsyncExecutionResult,
-    UsageLimits,
-    WorkflowExecutionResult,
-    WorkflowStatus,
-)
-from ._responses import Answer, decode_json, failed_run_or_raise
+from ._errors import InvalidArgumentError
+from ._requester import ClientState, Requester, RequestOptions, check_headers
 from ._retry import RetryPolicy
-from ._run_control import RunControlMixin
-from ._streaming import WorkflowStream, open_workflow_stream
+from ._streaming import WorkflowStream
+from ._transport import HTTPTransport
+from .resources import Executions, Jobs, Runs, Usage, Workflows
+from .resources._execute import ExecuteResult
+from .resources.workflows import DEFAULT_STREAM_IDLE_TIMEOUT
+from .types.batch import BatchItem, BatchResult
+from .types.executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
+from .types.jobs import JobStatus
+from .types.usage import RateLimitInfo, UsageLimits
+from .types.workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
+
+if TYPE_CHECKING:
+    import requests
+    from typing_extensions import Self
 
 __all__ = ["Client", "SimStudioClient"]
 
-ExecuteResult = Union[WorkflowExecutionResult, AsyncExecutionResult]
-
-_DEFAULT_STREAM_READ_TIMEOUT = 300.0
+_UNSET: Any = object()
 
 
-class SimStudioClient(JobsMixin, RunControlMixin):
-    """A synchronous client for Sim's workflow API, safe to share between threads.
+class SimStudioClient:
+    """A synchronous client for Sim's API, safe to share between threads.
+
+    Calls are grouped by resource: ``client.workflows``, ``client.jobs``,
+    ``client.executions``, ``client.runs`` and ``client.usage``. The official SDK's methods
+    (``execute_workflow``, ``get_job_status``...) are here too, unchanged.
 
     Args:
         api_key: Your Sim API key; defaults to the ``SIM_API_KEY`` environment variable.
         base_url: The Sim server; defaults to ``SIM_BASE_URL``, then ``https://sim.ai``.
         timeout: Default timeout in seconds for every call (a number is the read timeout,
             with connect capped at 10 s; or a ``(connect, read)`` pair). Default 30 s.
-        max_retries: How often idempotent reads (status, jobs, usage) are retried on connection
-            errors, 429 and 5xx. Executes are never retried implicitly; see
-            :meth:`execute_with_retry`.
-        session: A ``requests.Session`` to use as-is (proxies, TLS, adapters); it is not closed
-            by :meth:`close`.
-        sleep: Replaces ``time.sleep`` for retry waits (tests inject a fake).
+        max_retries: How often idempotent reads (status, jobs, usage, lists) are retried on
+            connection errors, 429 and 5xx (default 2). Executes are never retried implicitly;
+            see :meth:`execute_with_retry`.
+        retry: The whole retry policy of reads (delays, backoff, jitter); ``max_retries``,
+            when given, replaces its ``max_retries``.
+        default_headers: Headers sent with every call (e.g. tracing). ``X-API-Key`` cannot be
+            set this way.
+        app_info: ``(name, version)`` of your application, appended to the ``User-Agent`` so a
+            Sim operator can see which application calls.
+        workspace_id: The workspace of calls that need one (knowledge bases, logs...); defaults
+            to ``SIM_WORKSPACE_ID``, then, with a workspace key on a v2 server, the key's own.
+        api_version: ``"auto"`` (default: v2 where the server offers it, else v1), ``"v1"`` or
+            ``"v2"``, for resources that exist in both versions of Sim's API.
+        session: A ``requests.Session`` to use as-is (proxies, TLS, adapters, hooks); it is not
+            closed by :meth:`close`.
+        sleep: Replaces ``time.sleep`` for retry and polling waits (tests inject a fake).
         random: Replaces ``random.random`` for retry jitter.
-        clock: Replaces ``time.monotonic`` for deadlines (job waits, batches).
+        clock: Replaces ``time.monotonic`` for deadlines (job waits, batches, streams).
 
     Raises:
         ConfigurationError: No API key, or an unusable ``base_url``.
+        InvalidArgumentError: A bad ``timeout``, ``max_retries``, header or ``app_info``.
     """
 
-    # ----------------------------------------------------------------- execution
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        *,
+        timeout: Optional[Timeout] = None,
+        max_retries: Optional[int] = None,
+        retry: Optional[RetryPolicy] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        app_info: Optional[Tuple[str, str]] = None,
+        workspace_id: Optional[str] = None,
+        api_version: Literal["auto", "v1", "v2"] = "auto",
+        session: Optional[requests.Session] = None,
+        sleep: Optional[Callable[[float], None]] = None,
+        random: Optional[Callable[[], float]] = None,
+        clock: Optional[Callable[[], float]] = None,
+    ) -> None:
+        config = ClientConfig.create(
+            api_key, base_url, app_info=app_info, workspace_id=workspace_id, api_version=api_version
+        )
+        options = RequestOptions(
+            timeout=resolve_timeout(timeout, (DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT)),
+            retry=_retry_policy(DEFAULT_READ_RETRY, retry, max_retries),
+            headers=check_headers(default_headers or {}),
+        )
+        state = ClientState(config, HTTPTransport(session), sleep=sleep, random=random, clock=clock)
+        self._requester = Requester(state, options)
+        self._owns_state = True
+
+    def with_options(
+        self,
+        *,
+        timeout: Optional[Timeout] = None,
+        max_retries: Optional[int] = None,
+        retry: Optional[RetryPolicy] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> SimStudioClient:
+        """A client with other defaults that shares this one's connections, key and
+        rate-limit state; cheap enough to call per request.
+
+        ``headers`` are added to (and override) this client's default headers. Closing the
+        copy does not close the shared connections: close the original.
+
+        Example:
+            ``client.with_options(timeout=5, max_retries=0).get_workflow_status("wf")``
+        """
+        options = self._requester.options
+        changes: Dict[str, Any] = {}
+        if timeout is not None:
+            changes["timeout"] = resolve_timeout(timeout, options.timeout)
+        if retry is not None or max_retries is not None:
+            changes["retry"] = _retry_policy(options.retry, retry, max_retries)
+        if headers is not None:
+            changes["headers"] = {**options.headers, **check_headers(headers)}
+        copy = SimStudioClient.__new__(SimStudioClient)
+        copy._requester = self._requester.with_options(**changes)
+        copy._owns_state = False
+        return copy
+
+    # ----------------------------------------------------------------- resources
+
+    @cached_property
+    def workflows(self) -> Workflows:
+        """Run workflows (sync, streamed, queued, batched) and read their deployment status."""
+        return Workflows(
+            self._requester, jobs=self.jobs, executions=self.executions, usage=self.usage
+        )
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """Queued (async) runs by task id: state and waiting."""
+        return Jobs(self._requester)
+
+    @cached_property
+    def executions(self) -> Executions:
+        """Runs by execution id: details, waiting, cancelling, human-in-the-loop resume."""
+        return Executions(self._requester)
+
+    @cached_property
+    def runs(self) -> Runs:
+        """Runs of Sim's v2 API by run id."""
+        return Runs(self._requester)
+
+    @cached_property
+    def usage(self) -> Usage:
+        """The account's rate limits and usage."""
+        return Usage(self._requester)
+
+    # ----------------------------------------------------------------- configuration
+
+    @property
+    def base_url(self) -> str:
+        """The server this client talks to (normalised, without a trailing slash)."""
+        return self._requester.config.base_url
+
+    def set_api_key(self, api_key: str) -> None:
+        """Use another API key for the following calls (of this client and its copies)."""
+        state = self._requester.state
+        with state.lock:
+            state.config = state.config.with_api_key(api_key)
+
+    def set_base_url(self, base_url: str) -> None:
+        """Talk to another server for the following calls (validated and normalised)."""
+        state = self._requester.state
+        with state.lock:
+            state.config = state.config.with_base_url(base_url)
+
+    def close(self) -> None:
+        """Release pooled connections. An injected session is left open for its owner; a
+        ``with_options`` copy only stops itself."""
+        self._requester.closed = True
+        if self._owns_state:
+            self._requester.state.closed = True
+            self._requester.state.transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SimStudioClient(base_url={self.base_url!r})"
+
+    # ----------------------------------------------------------------- the documented API
 
     @overload
     def execute_workflow(
@@ -83,6 +226,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         *,
         execution_id: Optional[str] = ...,
         execution_timeout_seconds: Optional[int] = ...,
+        extra_headers: Optional[Mapping[str, str]] = ...,
     ) -> WorkflowExecutionResult: ...
 
     @overload
@@ -97,6 +241,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         *,
         execution_id: Optional[str] = ...,
         execution_timeout_seconds: Optional[int] = ...,
+        extra_headers: Optional[Mapping[str, str]] = ...,
     ) -> WorkflowStream: ...
 
     @overload
@@ -111,6 +256,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         async_execution: Literal[False] = ...,
         execution_id: Optional[str] = ...,
         execution_timeout_seconds: Optional[int] = ...,
+        extra_headers: Optional[Mapping[str, str]] = ...,
     ) -> WorkflowStream: ...
 
     @overload
@@ -125,6 +271,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         async_execution: Literal[True],
         execution_id: Optional[str] = ...,
         execution_timeout_seconds: Optional[int] = ...,
+        extra_headers: Optional[Mapping[str, str]] = ...,
     ) -> ExecuteResult: ...
 
     @overload
@@ -139,6 +286,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         *,
         execution_id: Optional[str] = ...,
         execution_timeout_seconds: Optional[int] = ...,
+        extra_headers: Optional[Mapping[str, str]] = ...,
     ) -> Union[ExecuteResult, WorkflowStream]: ...
 
     def execute_workflow(
@@ -152,8 +300,10 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         *,
         execution_id: Optional[str] = None,
         execution_timeout_seconds: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Union[ExecuteResult, WorkflowStream]:
-        """Run a deployed workflow.
+        """Run a deployed workflow (``client.workflows.execute``, or ``.stream`` when
+        ``stream=True``).
 
         Args:
             workflow_id: The workflow's id.
@@ -164,11 +314,10 @@ class SimStudioClient(JobsMixin, RunControlMixin):
             stream: Return a :class:`WorkflowStream` of events as they arrive.
             selected_outputs: Block outputs to stream, as ``"blockName.attribute"``.
             async_execution: Queue the run and return an :class:`AsyncExecutionResult` at once.
-            execution_id: The id to claim for this run (``X-Execution-Id``; 1-128 characters of
-                ``A-Z a-z 0-9 . _ : -``). Default: a fresh UUID per call. Servers since 2026
-                refuse to run the same id twice (``ConflictError``, code
-                ``EXECUTION_ID_CONFLICT``), which makes it an idempotency key.
+            execution_id: The id to claim for this run (``X-Execution-Id``); see
+                ``client.workflows.execute``.
             execution_timeout_seconds: Server-side time limit of an async run (1-604800).
+            extra_headers: Headers for this call only.
 
         Returns:
             A :class:`WorkflowExecutionResult` (``success=False`` when the run failed), an
@@ -178,91 +327,26 @@ class SimStudioClient(JobsMixin, RunControlMixin):
             SimStudioError: The request could not be sent or the API refused it.
         """
         if stream and async_execution:
-            raise InvalidArgumentError(
-                "stream and async_execution cannot be combined", "INVALID_INPUT"
-            )
+            raise InvalidArgumentError("stream and async_execution cannot be combined")
         if stream:
-            return self.stream_workflow(
+            return self.workflows.stream(
                 workflow_id,
                 input_data,
                 selected_outputs=selected_outputs,
                 timeout=timeout,
                 execution_id=execution_id,
+                extra_headers=extra_headers,
             )
-        request = self._prepare(
+        return self.workflows.execute(
             workflow_id,
             input_data,
-            timeout,
-            selected_outputs,
-            async_execution,
-            execution_id,
-            execution_timeout_seconds,
-        )
-        return self._send_execute(request)
-
-    def _prepare(
-        self,
-        workflow_id: str,
-        input_data: Any,
-        timeout: Optional[Timeout],
-        selected_outputs: Optional[Sequence[str]],
-        async_execution: bool,
-        execution_id: Optional[str],
-        execution_timeout_seconds: Optional[int],
-        stream: bool = False,
-    ) -> _ExecuteRequest:
-        """Validate everything before any byte is sent."""
-        path = resource_path("/api/workflows/{workflow_id}/execute", workflow_id=workflow_id)
-        body = build_execute_body(input_data, stream=stream, selected_outputs=selected_outputs)
-        run_id = _check_execution_id(execution_id)
-        headers = {"X-Execution-Id": run_id}
-        if async_execution:
-            headers["X-Execution-Mode"] = "async"
-        if execution_timeout_seconds is not None:
-            if not async_execution:
-                raise InvalidArgumentError(
-                    "execution_timeout_seconds applies to async_execution=True runs only",
-                    "INVALID_INPUT",
-                )
-            headers["X-Execution-Timeout-Seconds"] = str(
-                _check_run_timeout(execution_timeout_seconds)
-            )
-        return _ExecuteRequest(
-            workflow_id=workflow_id,
-            path=path,
-            body=encode_json(body),
-            headers=headers,
             timeout=timeout,
+            selected_outputs=selected_outputs,
             async_execution=async_execution,
-            execution_id=run_id,
+            execution_id=execution_id,
+            execution_timeout_seconds=execution_timeout_seconds,
+            extra_headers=extra_headers,
         )
-
-    def _send_execute(self, request: _ExecuteRequest) -> ExecuteResult:
-        what = f"execute_workflow({request.workflow_id!r})"
-        answer = self._send(
-            "POST",
-            request.path,
-            what=what,
-            body=request.body,
-            headers=request.headers,
-            timeout=request.timeout,
-        )
-        return self._execution_result(answer, request.async_execution, what)
-
-    def _execution_result(self, answer: Answer, async_requested: bool, what: str) -> ExecuteResult:
-        if answer.status >= 400:
-            return failed_run_or_raise(answer, self._wall_clock(), what)
-        if answer.status == 204 and not async_requested:
-            # A Response block may answer "204 No Content": a success without output.
-            return WorkflowExecutionResult(success=True, http_status=204)
-        body = decode_json(answer)
-        is_async_body = isinstance(body, dict) and ("jobId" in body or "taskId" in body)
-        # A sync call's 202 without a job id is a Response block's own status, not a queued run.
-        if (answer.status == 202 and (async_requested or is_async_body)) or (
-            async_requested and is_async_body
-        ):
-            return AsyncExecutionResult.from_wire(body, self._config.base_url)
-        return WorkflowExecutionResult.from_wire(body, answer.status)
 
     def execute_workflow_sync(
         self,
@@ -271,17 +355,29 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         timeout: Optional[Timeout] = None,
         stream: bool = False,
         selected_outputs: Optional[Sequence[str]] = None,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> WorkflowExecutionResult:
         """Run a workflow and wait for its result (never queued).
 
         With ``stream=True`` the events are consumed internally and the final result returned.
         """
         if stream:
-            with self.stream_workflow(
-                workflow_id, input_data, selected_outputs=selected_outputs, timeout=timeout
+            with self.workflows.stream(
+                workflow_id,
+                input_data,
+                selected_outputs=selected_outputs,
+                timeout=timeout,
+                extra_headers=extra_headers,
             ) as events:
                 return events.final_result()
-        return self.execute_workflow(workflow_id, input_data, timeout, False, selected_outputs)
+        return self.workflows.execute(
+            workflow_id,
+            input_data,
+            timeout=timeout,
+            selected_outputs=selected_outputs,
+            extra_headers=extra_headers,
+        )
 
     def execute_with_retry(
         self,
@@ -298,6 +394,8 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         *,
         exactly_once: bool = False,
         execution_id: Optional[str] = None,
+        retry: Optional[RetryPolicy] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Union[ExecuteResult, WorkflowStream]:
         """Like :meth:`execute_workflow`, retrying only when the server proves nothing ran.
 
@@ -305,7 +403,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         Waits grow exponentially (``initial_delay * backoff_multiplier**n``, +/-25% jitter,
         capped at ``max_delay``) and are never shorter than the server's ``Retry-After``; a
         server asking for longer than ``max_delay`` gets the error raised at once, with
-        ``retry_after`` set.
+        ``retry_after`` set. ``retry=RetryPolicy(...)`` replaces the four numbers.
 
         Without ``exactly_once``, a timeout or broken connection after the request was sent is
         raised, not retried: the workflow may already be running. With ``exactly_once=True``
@@ -314,60 +412,30 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         ``EXECUTION_ID_CONFLICT``) the SDK follows the existing run through
         :meth:`get_execution` instead of starting a second one. Streams are never re-sent.
         """
-        try:
-            policy = RetryPolicy(max_retries, initial_delay, max_delay, backoff_multiplier)
-        except ValueError as exc:
-            raise InvalidArgumentError(str(exc), "INVALID_INPUT") from None
-        what = f"execute_with_retry({workflow_id!r})"
+        policy = retry or RetryPolicy(max_retries, initial_delay, max_delay, backoff_multiplier)
+        if stream and async_execution:
+            raise InvalidArgumentError("stream and async_execution cannot be combined")
         if stream:
-            return self._retrying(
-                lambda: self.stream_workflow(
-                    workflow_id,
-                    input_data,
-                    selected_outputs=selected_outputs,
-                    timeout=timeout,
-                    execution_id=execution_id,
-                ),
-                policy,
-                lambda error: error.retryable,
-                what,
+            return self.workflows.stream(
+                workflow_id,
+                input_data,
+                selected_outputs=selected_outputs,
+                timeout=timeout,
+                execution_id=execution_id,
+                retry=policy,
+                extra_headers=extra_headers,
             )
-        request = self._prepare(
-            workflow_id, input_data, timeout, selected_outputs, async_execution, execution_id, None
+        return self.workflows.execute(
+            workflow_id,
+            input_data,
+            timeout=timeout,
+            selected_outputs=selected_outputs,
+            async_execution=async_execution,
+            execution_id=execution_id,
+            retry=policy,
+            exactly_once=exactly_once,
+            extra_headers=extra_headers,
         )
-        sent: List[bool] = []
-
-        def attempt() -> ExecuteResult:
-            try:
-                return self._send_execute(request)
-            except ConflictError as error:
-                if sent and error.code == "EXECUTION_ID_CONFLICT":
-                    return self._reconcile(request, what)
-                raise
-            except SimStudioError as error:
-                if error.status is None and not error.retryable:
-                    sent.append(True)
-                raise
-
-        def should_retry(error: SimStudioError) -> bool:
-            lost_response = exactly_once and error.status is None and not error.retryable
-            return error.retryable or lost_response
-
-        return self._retrying(attempt, policy, should_retry, what)
-
-    def _reconcile(self, request: _ExecuteRequest, what: str) -> ExecuteResult:
-        """The server already has this execution id: follow that run instead of a new one."""
-        if request.async_execution:
-            task_id = f"workflow-execution:{request.execution_id}"
-            return AsyncExecutionResult.from_wire(
-                {"success": True, "jobId": task_id, "executionId": request.execution_id},
-                self._config.base_url,
-            )
-        deadline_seconds = resolve_timeout(request.timeout, self._config.timeout)[1]
-        details = self.wait_for_execution(
-            request.workflow_id, request.execution_id, timeout=deadline_seconds
-        )
-        return details.to_result()
 
     def execute_and_wait(
         self,
@@ -379,23 +447,18 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         execution_timeout_seconds: Optional[int] = None,
         execution_id: Optional[str] = None,
         on_status: Optional[Callable[[Dict[str, Any]], None]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> WorkflowExecutionResult:
-        """Queue a run (async execution) and wait for its result with :meth:`wait_for_job`.
-
-        Long runs survive proxies that cut long HTTP requests, and the wait has a hard
-        ``timeout``. A server that answers synchronously is fine too: its result is returned.
-        """
-        queued = self.execute_workflow(
+        """Queue a run and wait for its result (``client.workflows.execute_and_wait``)."""
+        return self.workflows.execute_and_wait(
             workflow_id,
             input_data,
-            async_execution=True,
-            execution_id=execution_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
             execution_timeout_seconds=execution_timeout_seconds,
-        )
-        if isinstance(queued, WorkflowExecutionResult):
-            return queued
-        return self.wait_for_job(
-            queued.task_id, timeout=timeout, poll_interval=poll_interval, on_status=on_status
+            execution_id=execution_id,
+            on_status=on_status,
+            extra_headers=extra_headers,
         )
 
     def execute_batch(
@@ -407,6 +470,7 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         timeout: Optional[Timeout] = None,
         max_rate_limit_waits: int = 20,
         on_progress: Optional[Callable[[BatchResult, int, int], None]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> List[BatchResult]:
         """Run many executions concurrently, paced to the account's rate limit.
 
@@ -420,20 +484,21 @@ class SimStudioClient(JobsMixin, RunControlMixin):
             timeout: Per-execution timeout.
             max_rate_limit_waits: How often one item may be sent back by 429 before it fails.
             on_progress: Called after each item as ``on_progress(result, done, total)``.
+            extra_headers: Headers for every call of the batch.
 
         Returns:
             One :class:`BatchResult` per item, in input order; failures are recorded on the
             item (``error``), never raised. A 429 proves the run did not start, so rate-limited
             items are re-sent after the server's ``Retry-After``.
         """
-        return run_batch(
-            self,
+        return self.workflows.batch(
             items,
             max_workers=max_workers,
             requests_per_minute=requests_per_minute,
             timeout=timeout,
             max_rate_limit_waits=max_rate_limit_waits,
             on_progress=on_progress,
+            extra_headers=extra_headers,
         )
 
     def stream_workflow(
@@ -443,114 +508,202 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         *,
         selected_outputs: Optional[Sequence[str]] = None,
         timeout: Optional[Timeout] = None,
-        idle_timeout: Optional[float] = _DEFAULT_STREAM_READ_TIMEOUT,
+        idle_timeout: Optional[float] = DEFAULT_STREAM_IDLE_TIMEOUT,
         deadline: Optional[float] = None,
         execution_id: Optional[str] = None,
         collect_text: bool = True,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> WorkflowStream:
-        """Run a workflow and stream its events as they arrive.
-
-        Args:
-            workflow_id: The workflow's id.
-            input_data: The workflow input, as for :meth:`execute_workflow`.
-            selected_outputs: Block outputs to stream (``"agent1.content"``); without them Sim
-                sends no text chunks, only the final result.
-            timeout: Connect and first-answer timeout (default: the client's).
-            idle_timeout: Longest silence between bytes once streaming (default 300 s; Sim
-                sends no heartbeats while an agent thinks). ``None`` waits forever.
-            deadline: Optional limit in seconds on the whole stream.
-            execution_id: The id to claim for the run (default: a fresh UUID), available as
-                ``stream.execution_id`` for :meth:`cancel_execution` -- Sim's stream itself
-                never says which run it is.
-            collect_text: Keep the streamed text for ``stream.text`` and the result; turn off
-                for unbounded streams to hold memory flat.
-
-        Returns:
-            A :class:`WorkflowStream`; iterate it, or use it as a context manager.
-        """
-        self._check_open()
-        request = self._prepare(
-            workflow_id, input_data, timeout, selected_outputs, False, execution_id, None, True
-        )
-        url, headers, timeouts = self._outgoing(
-            request.path, request.body, dict(request.headers, Accept="text/event-stream"), timeout
-        )
-        stream = open_workflow_stream(
-            self._transport,
-            url,
-            headers=headers,
-            body=request.body,
-            timeout=timeouts,
+        """Run a workflow and stream its events as they arrive (``client.workflows.stream``,
+        which documents the arguments)."""
+        return self.workflows.stream(
+            workflow_id,
+            input_data,
+            selected_outputs=selected_outputs,
+            timeout=timeout,
             idle_timeout=idle_timeout,
             deadline=deadline,
-            what=f"stream_workflow({workflow_id!r})",
-            on_headers=self._record_rate_limit,
-            wall_clock=self._wall_clock,
+            execution_id=execution_id,
             collect_text=collect_text,
+            extra_headers=extra_headers,
         )
-        stream.execution_id = request.execution_id
-        return stream
 
-    # ----------------------------------------------------------------- reads
-
-    def get_workflow_status(self, workflow_id: str) -> WorkflowStatus:
+    def get_workflow_status(
+        self, workflow_id: str, *, extra_headers: Optional[Mapping[str, str]] = None
+    ) -> WorkflowStatus:
         """A workflow's deployment status (``is_deployed``, ``deployed_at``...)."""
-        path = resource_path("/api/workflows/{workflow_id}/status", workflow_id=workflow_id)
-        return WorkflowStatus.from_wire(
-            self._get_json(path, f"get_workflow_status({workflow_id!r})")
-        )
+        return self.workflows.status(workflow_id, extra_headers=extra_headers)
 
-    def validate_workflow(self, workflow_id: str) -> bool:
+    def validate_workflow(
+        self, workflow_id: str, *, extra_headers: Optional[Mapping[str, str]] = None
+    ) -> bool:
         """Whether the workflow exists, is visible to this key and is deployed.
 
         Unlike the official SDK, only "not found" and "forbidden" answers mean ``False``;
         authentication, connection and server errors are raised, not hidden.
         """
-        try:
-            return self.get_workflow_status(workflow_id).is_deployed
-        except (NotFoundError, PermissionDeniedError):
-            return False
+        return self.workflows.validate(workflow_id, extra_headers=extra_headers)
 
-    def get_usage_limits(self) -> UsageLimits:
+    def get_job_status(
+        self, task_id: str, *, extra_headers: Optional[Mapping[str, str]] = None
+    ) -> JobStatus:
+        """The state of an async job: a :class:`JobStatus`, which is the documented ``dict``
+        (``status["status"]``, ``status["output"]``, ``status["metadata"]["duration"]``) with
+        typed properties."""
+        return self.jobs.get(task_id, extra_headers=extra_headers)
+
+    def wait_for_job(
+        self,
+        task_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+        on_status: Optional[Callable[[Dict[str, Any]], None]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> WorkflowExecutionResult:
+        """Poll a job until it finishes and return its result (``client.jobs.wait``, which
+        documents the arguments)."""
+        return self.jobs.wait(
+            task_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_status=on_status,
+            extra_headers=extra_headers,
+        )
+
+    def get_usage_limits(self, *, extra_headers: Optional[Mapping[str, str]] = None) -> UsageLimits:
         """The account's rate limits and usage (``limit`` is filled on every server era)."""
-        return UsageLimits.from_wire(
-            self._get_json("/api/users/me/usage-limits", "get_usage_limits()")
+        return self.usage.limits(extra_headers=extra_headers)
+
+    def get_rate_limit_info(self) -> Optional[RateLimitInfo]:
+        """The rate-limit headers of the most recent answer that had any, or ``None``."""
+        return self.usage.rate_limit()
+
+    def get_execution(
+        self,
+        workflow_id: str,
+        execution_id: str,
+        *,
+        include_output: bool = True,
+        selected_outputs: Optional[Sequence[str]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> ExecutionDetails:
+        """Look up one execution (status, timing, output) by its id."""
+        return self.executions.get(
+            workflow_id,
+            execution_id,
+            include_output=include_output,
+            selected_outputs=selected_outputs,
+            extra_headers=extra_headers,
         )
 
-
-@dataclass(frozen=True)
-class _ExecuteRequest:
-    """A validated execute call, re-sendable byte for byte (same execution id)."""
-
-    workflow_id: str
-    path: str
-    body: bytes
-    headers: Dict[str, str]
-    timeout: Optional[Timeout]
-    async_execution: bool
-    execution_id: str
-
-
-_EXECUTION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-_MAX_RUN_TIMEOUT = 7 * 24 * 3600
-
-
-def _check_execution_id(value: Optional[str]) -> str:
-    if value is None:
-        return str(uuid.uuid4())
-    if not isinstance(value, str) or not _EXECUTION_ID.fullmatch(value):
-        raise InvalidArgumentError(
-            "execution_id must be 1-128 characters of A-Z a-z 0-9 . _ : -", "INVALID_INPUT"
+    def wait_for_execution(
+        self,
+        workflow_id: str,
+        execution_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 10.0,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> ExecutionDetails:
+        """Poll :meth:`get_execution` until the run has finished (``client.executions.wait``)."""
+        return self.executions.wait(
+            workflow_id,
+            execution_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            extra_headers=extra_headers,
         )
-    return value
 
+    def cancel_execution(
+        self,
+        workflow_id: str,
+        execution_id: str,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> CancelResult:
+        """Ask the server to cancel a running, queued or paused execution (best-effort)."""
+        return self.executions.cancel(workflow_id, execution_id, extra_headers=extra_headers)
 
-def _check_run_timeout(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_RUN_TIMEOUT:
-        raise InvalidArgumentError(
-            "execution_timeout_seconds must be a whole number from 1 to 604800", "INVALID_INPUT"
+    def list_paused_executions(
+        self,
+        workflow_id: str,
+        *,
+        status: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> List[PausedExecution]:
+        """The workflow's executions paused for human input."""
+        return self.executions.list_paused(workflow_id, status=status, extra_headers=extra_headers)
+
+    def get_paused_execution(
+        self,
+        workflow_id: str,
+        execution_id: str,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> PausedExecution:
+        """One paused execution with its pause points."""
+        return self.executions.get_paused(workflow_id, execution_id, extra_headers=extra_headers)
+
+    def resume_execution(
+        self,
+        workflow_id: str,
+        execution_id: str,
+        context_id: str,
+        input_data: Any = None,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Union[WorkflowExecutionResult, AsyncExecutionResult]:
+        """Resume a paused execution at ``context_id`` with the human's input
+        (``client.executions.resume``)."""
+        return self.executions.resume(
+            workflow_id, execution_id, context_id, input_data, extra_headers=extra_headers
         )
-    return value
+
+    def get_workflow_run(
+        self,
+        workflow_id: str,
+        run_id: str,
+        *,
+        include_output: bool = True,
+        selected_outputs: Optional[Sequence[str]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> WorkflowRun:
+        """Look up a v2 run (``/api/v2/workflows/{id}/runs/{runId}``)."""
+        return self.runs.get(
+            workflow_id,
+            run_id,
+            include_output=include_output,
+            selected_outputs=selected_outputs,
+            extra_headers=extra_headers,
+        )
+
+    def cancel_run(
+        self, workflow_id: str, run_id: str, *, extra_headers: Optional[Mapping[str, str]] = None
+    ) -> CancelResult:
+        """Cancel a v2 run (best-effort)."""
+        return self.runs.cancel(workflow_id, run_id, extra_headers=extra_headers)
+
+
+def _retry_policy(
+    base: RetryPolicy, retry: Optional[RetryPolicy], max_retries: Optional[int]
+) -> RetryPolicy:
+    if retry is not None and not isinstance(retry, RetryPolicy):
+        raise InvalidArgumentError("retry must be a RetryPolicy")
+    policy = retry if retry is not None else base
+    if max_retries is not None:
+        policy = RetryPolicy(
+            check_max_retries(max_retries),
+            policy.initial_delay,
+            policy.max_delay,
+            policy.backoff_multiplier,
+            policy.jitter,
+        )
+    return policy
 
 
 Client = SimStudioClient

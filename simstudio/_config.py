@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
-from typing import Optional, Tuple, Union
+from typing import Literal, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 from ._errors import ConfigurationError, InvalidArgumentError
+from ._retry import RetryPolicy
 from ._version import __version__
 
-__all__ = ["DEFAULT_BASE_URL", "ClientConfig", "Timeout", "normalize_base_url", "resolve_timeout"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_READ_RETRY",
+    "ApiVersion",
+    "ClientConfig",
+    "Timeout",
+    "check_max_retries",
+    "normalize_base_url",
+    "resolve_timeout",
+    "user_agent",
+]
 
 DEFAULT_BASE_URL = "https://sim.ai"
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
 USER_AGENT = f"simstudio-python/{__version__}"
+# Reads (status, jobs, usage, lists) retry on connection errors, 429 and 5xx with this policy
+# unless the client is given another.
+DEFAULT_READ_RETRY = RetryPolicy(max_retries=DEFAULT_MAX_RETRIES, initial_delay=0.5, max_delay=8.0)
+
+ApiVersion = Literal["auto", "v1", "v2"]
+_API_VERSIONS = ("auto", "v1", "v2")
+_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
 
 # A single number is the read timeout (connect is capped at DEFAULT_CONNECT_TIMEOUT);
 # a pair is (connect, read).
@@ -68,19 +87,20 @@ def resolve_timeout(value: Optional[Timeout], default: Tuple[float, float]) -> T
 
 @dataclass(frozen=True)
 class ClientConfig:
-    """Everything a client needs to send a request; replaced whole by the setters."""
+    """Who the client is and where it sends: shared by a client and its ``with_options`` copies,
+    replaced whole by the setters."""
 
     api_key: str
     base_url: str
-    timeout: Tuple[float, float]
-    max_retries: int
     user_agent: str = USER_AGENT
+    workspace_id: Optional[str] = None
+    api_version: ApiVersion = "auto"
 
     def __repr__(self) -> str:
         # The key is a secret: it never appears in a repr, log line or message.
         return (
-            f"ClientConfig(base_url={self.base_url!r}, timeout={self.timeout!r}, "
-            f"max_retries={self.max_retries!r})"
+            f"ClientConfig(base_url={self.base_url!r}, workspace_id={self.workspace_id!r}, "
+            f"api_version={self.api_version!r})"
         )
 
     @classmethod
@@ -88,22 +108,26 @@ class ClientConfig:
         cls,
         api_key: Optional[str],
         base_url: Optional[str],
-        timeout: Optional[Timeout],
-        max_retries: int,
+        *,
+        app_info: Optional[Tuple[str, str]] = None,
+        workspace_id: Optional[str] = None,
+        api_version: str = "auto",
     ) -> ClientConfig:
-        """Resolve arguments, then ``SIM_API_KEY`` / ``SIM_BASE_URL``, then defaults."""
+        """Resolve arguments, then ``SIM_API_KEY`` / ``SIM_BASE_URL`` / ``SIM_WORKSPACE_ID``,
+        then defaults."""
         key = api_key if api_key is not None else os.environ.get("SIM_API_KEY")
         url = (
             base_url if base_url is not None else os.environ.get("SIM_BASE_URL") or DEFAULT_BASE_URL
         )
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidArgumentError("max_retries must be a whole number >= 0")
-        default = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT)
+        workspace = workspace_id if workspace_id is not None else os.environ.get("SIM_WORKSPACE_ID")
+        if api_version not in _API_VERSIONS:
+            raise InvalidArgumentError("api_version must be 'auto', 'v1' or 'v2'")
         return cls(
             api_key=check_api_key(key),
             base_url=normalize_base_url(url),
-            timeout=resolve_timeout(timeout, default),
-            max_retries=max_retries,
+            user_agent=user_agent(app_info),
+            workspace_id=_check_workspace_id(workspace),
+            api_version=api_version,  # type: ignore[arg-type]
         )
 
     def with_api_key(self, api_key: object) -> ClientConfig:
@@ -113,6 +137,34 @@ class ClientConfig:
     def with_base_url(self, base_url: object) -> ClientConfig:
         """A copy with another base URL."""
         return replace(self, base_url=normalize_base_url(base_url))
+
+
+def check_max_retries(value: object) -> int:
+    """Validate a retry count."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidArgumentError("max_retries must be a whole number >= 0")
+    return value
+
+
+def user_agent(app_info: Optional[Tuple[str, str]]) -> str:
+    """The ``User-Agent``: the SDK's, followed by the application's ``name/version``."""
+    if app_info is None:
+        return USER_AGENT
+    if (
+        not isinstance(app_info, tuple)
+        or len(app_info) != 2
+        or not all(isinstance(part, str) and _TOKEN.fullmatch(part) for part in app_info)
+    ):
+        raise InvalidArgumentError(
+            "app_info must be a (name, version) pair of header-safe words, e.g. ('my-app', '1.4.2')"
+        )
+    return f"{USER_AGENT} {app_info[0]}/{app_info[1]}"
+
+
+def _check_workspace_id(value: Optional[str]) -> Optional[str]:
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value.strip() if value is not None else None
+    raise InvalidArgumentError("workspace_id must be a non-empty string")
 
 
 def check_api_key(key: object) -> str:

@@ -82,9 +82,12 @@ class SimStudioError(Exception):
     Attributes:
         code: See Args.
         status: See Args.
+        cursor: For a page of a list call that failed, the cursor of that page: pass it as
+            ``cursor=`` to the same list call to resume (``None`` for the first page).
     """
 
     default_code: Optional[str] = None
+    cursor: Optional[str] = None
 
     def __init__(
         self,

@@ -7,8 +7,8 @@ import functools
 import json
 import mimetypes
 import os
-from typing import Any, Dict, List, Optional, Sequence, Union
-from urllib.parse import quote
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from urllib.parse import quote, urlencode
 
 from ._errors import InvalidArgumentError
 
@@ -18,6 +18,7 @@ __all__ = [
     "build_execute_body",
     "encode_json",
     "path_segment",
+    "query_string",
     "resource_path",
 ]
 
@@ -191,3 +192,32 @@ def encode_json(body: Any) -> bytes:
             "PAYLOAD_TOO_LARGE",
         )
     return encoded
+
+
+def query_string(params: Optional[Mapping[str, Any]]) -> str:
+    """``?name=value&...`` for the values that are set (``None`` is left out).
+
+    Booleans are ``true``/``false`` and sequences are comma-joined, as Sim's query
+    parameters expect; everything is percent-encoded (a space is ``%20``).
+    """
+    if not params:
+        return ""
+    pairs = []
+    for name, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            text = ",".join(str(item) for item in value)
+        else:
+            text = str(value)
+        pairs.append((name, text))
+    return "?" + urlencode(pairs, quote_via=_quote_all) if pairs else ""
+
+
+def _quote_all(
+    text: str, safe: str = "", encoding: Optional[str] = None, errors: Optional[str] = None
+) -> str:
+    # Nothing stays literal in a query value: a "/" of a folder path is sent as %2F.
+    return quote(text, safe="", encoding=encoding, errors=errors)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Mapping, Optional
 
-from ._models import RateLimitInfo
+from .types.usage import RateLimitInfo
 
 __all__ = [
     "RATE_LIMIT_HEADERS",

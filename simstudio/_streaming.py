@@ -15,9 +15,10 @@ from ._errors import (
     StreamError,
     StreamIncompleteError,
 )
-from ._models import WorkflowExecutionResult, error_text
 from ._responses import decode_json, failed_run_or_raise, media_type
 from .sse import ServerSentEvent, SSEDecodeError, SSEDecoder, encode_event
+from .types._wire import error_text
+from .types.workflows import WorkflowExecutionResult
 
 if TYPE_CHECKING:
     import requests

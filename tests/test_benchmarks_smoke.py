@@ -92,13 +92,17 @@ def test_cached_environment_settings_follow_the_environment(
 def test_rate_limit_info_parsed_on_demand_keeps_the_previous_limit() -> None:
     client = SimStudioClient("sk-test", "http://127.0.0.1:9")
     reset = "2030-01-01T00:00:00.000Z"
-    client._record_rate_limit(
+    client._requester.state.record_rate_limit(
         requests.structures.CaseInsensitiveDict(
             {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "49", "X-RateLimit-Reset": reset}
         )
     )
-    client._record_rate_limit(requests.structures.CaseInsensitiveDict({"Retry-After": "7"}))
-    client._record_rate_limit(requests.structures.CaseInsensitiveDict({"X-Other": "1"}))
+    client._requester.state.record_rate_limit(
+        requests.structures.CaseInsensitiveDict({"Retry-After": "7"})
+    )
+    client._requester.state.record_rate_limit(
+        requests.structures.CaseInsensitiveDict({"X-Other": "1"})
+    )
     info = client.get_rate_limit_info()
     assert info is not None
     assert (info.limit, info.remaining, info.retry_after) == (50, 0, 7)

@@ -310,7 +310,7 @@ def test_unknown_job_is_an_api_error(capsys, env):
     code, out, err = run_cli(capsys, "job", "no-such-task")
     assert code == 3
     assert out == ""
-    assert re.search(r"^error: .*Task not found \(code TASK_NOT_FOUND, HTTP 404\)$", err, re.M)
+    assert re.search(r"^error: .*Task not found.* \(code TASK_NOT_FOUND, HTTP 404\)$", err, re.M)
 
 
 # ----------------------------------------------------------------------------- status, usage

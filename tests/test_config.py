@@ -179,7 +179,7 @@ def test_bad_max_retries(value):
 
 
 def test_config_repr_hides_key():
-    config = ClientConfig.create(KEY, None, None, 2)
+    config = ClientConfig.create(KEY, None)
     assert KEY not in repr(config)
     assert KEY not in str(config)
     assert "sim.ai" in repr(config)
@@ -187,7 +187,7 @@ def test_config_repr_hides_key():
 
 
 def test_config_is_frozen():
-    config = ClientConfig.create(KEY, None, None, 2)
+    config = ClientConfig.create(KEY, None)
     with pytest.raises(AttributeError):
         config.api_key = "x"  # type: ignore[misc]
 

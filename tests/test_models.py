@@ -22,12 +22,16 @@ from _core_helpers import (
 from simstudio import (
     AsyncExecutionResult,
     InvalidResponseError,
+    JobStatus,
     RateLimitInfo,
     UsageLimits,
     WorkflowExecutionResult,
     WorkflowStatus,
 )
-from simstudio._models import error_text, normalize_job, normalize_job_status
+from simstudio.types._wire import error_text
+from simstudio.types.jobs import normalize_job_status
+
+normalize_job = JobStatus.from_wire
 
 
 def field_defaults(cls):
@@ -69,6 +73,7 @@ def test_documented_status_rate_limit_usage_fields():
         "is_deployed": "REQUIRED",
         "deployed_at": None,
         "needs_redeployment": False,
+        "raw": None,  # the wire body, out of the repr and of comparisons
     }
     assert field_defaults(RateLimitInfo) == {
         "limit": "REQUIRED",
@@ -301,17 +306,24 @@ def test_job_status_words(raw, expected):
 
 
 def test_normalize_job_keeps_raw_and_fields():
-    job = normalize_job({"taskId": "t", "status": "pending", "estimatedDuration": 180000})
+    wire = {"taskId": "t", "status": "pending", "estimatedDuration": 180000}
+    job = normalize_job(wire)
+    # Every documented key is present on every era, None where the server said nothing.
     assert job == {
+        "success": True,
         "taskId": "t",
         "status": "queued",
         "rawStatus": "pending",
+        "output": None,
+        "error": None,
         "estimatedDuration": 180000,
-        "metadata": {},
+        "metadata": {"startedAt": None, "completedAt": None, "duration": None},
     }
+    assert job.raw == wire
+    assert (job.status, job.task_id, job.is_finished) == ("queued", "t", False)
     completed = normalize_job(JOB_COMPLETED)
     assert "rawStatus" not in completed
-    assert completed["metadata"] == JOB_COMPLETED["metadata"]
+    assert completed["metadata"].items() >= JOB_COMPLETED["metadata"].items()
     assert normalize_job(JOB_FAILED)["error"] == "Agent 1: fake upstream failure"
 
 

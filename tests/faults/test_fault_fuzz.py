@@ -21,14 +21,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
-from simstudio import SimStudioError, WorkflowStream
-from simstudio._jobs import job_result
-from simstudio._models import (
+from simstudio import (
     AsyncExecutionResult,
+    CancelResult,
+    ExecutionDetails,
+    JobStatus,
+    PausedExecution,
+    SimStudioError,
     UsageLimits,
     WorkflowExecutionResult,
+    WorkflowRun,
     WorkflowStatus,
-    normalize_job,
+    WorkflowStream,
 )
 from simstudio._ratelimit import (
     parse_retry_after,
@@ -36,8 +40,8 @@ from simstudio._ratelimit import (
     retry_after_from_body,
 )
 from simstudio._responses import Answer, decode_json, error_from_answer
-from simstudio._run_control import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from simstudio._streaming import parse_frame
+from simstudio.resources.jobs import job_result
 from simstudio.sse import ServerSentEvent, SSEDecoder
 
 NOW = 1_795_000_000.0
@@ -138,7 +142,7 @@ def _parse_everything(body: Any) -> None:
     if isinstance(body, dict):
         _no_foreign_errors(CancelResult.from_wire, body)
         _no_foreign_errors(WorkflowRun.from_wire, body)
-        _no_foreign_errors(lambda b: job_result("task", normalize_job(b)), body)
+        _no_foreign_errors(lambda b: job_result("task", JobStatus.from_wire(b)), body)
     seconds = retry_after_from_body(body, NOW)
     assert seconds is None or (math.isfinite(seconds) and seconds >= 0), seconds
     for status in (400, 429, 500, 503):

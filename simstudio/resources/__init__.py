@@ -1,0 +1,15 @@
+"""The resource namespaces of :class:`~simstudio.SimStudioClient`, one module per group.
+
+Each group is a small class holding the client's requester: ``client.workflows``,
+``client.jobs``, ``client.executions``, ``client.runs``, ``client.usage``.
+"""
+
+from __future__ import annotations
+
+from .executions import Executions
+from .jobs import Jobs
+from .runs import Runs
+from .usage import Usage
+from .workflows import Workflows
+
+__all__ = ["Executions", "Jobs", "Runs", "Usage", "Workflows"]

@@ -1,0 +1,37 @@
+"""Resource: the small base every resource namespace (``client.<group>``) is built on."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Tuple, TypeVar
+
+from .._config import Timeout, resolve_timeout
+from .._requester import Requester
+from .._responses import Answer
+from ..types._base import APIObject, with_response
+
+__all__ = ["Resource"]
+
+R = TypeVar("R", bound=APIObject)
+
+
+class Resource:
+    """A group of related API calls sharing the client's requester (and nothing else of it).
+
+    Each public method reads like a recipe: validate the arguments, send through the
+    requester, build the result type from the answer.
+    """
+
+    def __init__(self, requester: Requester) -> None:
+        self._requester = requester
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._requester.config.base_url}>"
+
+    def _timeouts(self, timeout: Optional[Timeout]) -> Tuple[float, float]:
+        """The ``(connect, read)`` pair a call uses."""
+        return resolve_timeout(timeout, self._requester.options.timeout)
+
+    @staticmethod
+    def _build(build: Callable[[Any], R], answer: Answer) -> R:
+        """``build(answer's JSON)``, with the answer's headers attached."""
+        return with_response(build(answer.json()), answer.headers)

@@ -1,0 +1,30 @@
+"""The SDK's result types, one module per resource group; each is also exported from ``simstudio``.
+
+Every result keeps the wire body it was built from (``raw``, out of the repr) and knows the
+answer it came from (``headers``, ``request_id``).
+"""
+
+from __future__ import annotations
+
+from ._base import APIObject
+from .batch import BatchItem, BatchResult
+from .executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
+from .jobs import JobStatus
+from .usage import RateLimitInfo, UsageLimits
+from .workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
+
+__all__ = [
+    "APIObject",
+    "AsyncExecutionResult",
+    "BatchItem",
+    "BatchResult",
+    "CancelResult",
+    "ExecutionDetails",
+    "JobStatus",
+    "PausedExecution",
+    "RateLimitInfo",
+    "UsageLimits",
+    "WorkflowExecutionResult",
+    "WorkflowRun",
+    "WorkflowStatus",
+]
