@@ -12,6 +12,7 @@ from typing import (
     Any,
     Dict,
     Iterator,
+    List,
     Mapping,
     MutableMapping,
     Optional,
@@ -87,28 +88,101 @@ def _cause_chain(exc: BaseException) -> Iterator[BaseException]:
         seen += 1
 
 
-def map_exception(exc: BaseException, what: str, timeout: Tuple[float, float]) -> SimStudioError:
-    """Turn any ``requests``/``urllib3``/socket failure into a :class:`SimStudioError`.
+def _root_os_error(chain: List[BaseException]) -> Optional[OSError]:
+    """The socket-level failure under the library wrappers (refused, reset, DNS, TLS)."""
+    plain = [
+        item
+        for item in chain
+        if isinstance(item, OSError)
+        and not type(item).__module__.startswith(("requests", "urllib3"))
+    ]
+    return plain[-1] if plain else None
 
-    ``retryable`` is set only when the request provably never reached the server.
+
+def _cause_text(root: Optional[OSError], fallback: str) -> str:
+    if root is None:
+        return fallback
+    detail = getattr(root, "verify_message", None) or root.strerror or getattr(root, "reason", None)
+    if not detail and root.errno:
+        detail = os.strerror(root.errno)
+    if not detail and root.args:
+        detail = str(root.args[0])
+    return str(detail or type(root).__name__).strip().rstrip(".").lower()
+
+
+def _clean_cause(root: Optional[OSError]) -> Optional[OSError]:
+    # A fresh copy: the original's context leads back to urllib3's connection object, whose
+    # buffer holds the request headers, API key included.
+    if root is None:
+        return None
+    cls = type(root) if type(root).__module__ == "builtins" else OSError
+    return cls(root.errno, root.strerror) if root.errno is not None else cls(str(root))
+
+
+def map_exception(
+    exc: BaseException, what: str, timeout: Tuple[float, float], url: str = ""
+) -> SimStudioError:
+    """Turn any ``requests``/``urllib3``/socket failure into a :class:`SimStudioError` that
+    names what was tried (the origin) and why.
+
+    ``retryable`` is set only when the request provably never reached the server. The
+    library exception itself is not chained (it holds the request headers); the socket-level
+    error, copied clean, is the ``__cause__``, and its text is on ``cause``.
     """
     chain = list(_cause_chain(exc))
+    root = _root_os_error(chain)
+    origin = _origin_text(url) if url else "the server"
+    error = _classify(exc, chain, what, timeout, origin, root)
+    error.__cause__ = _clean_cause(root)
+    return error
+
+
+def _classify(
+    exc: BaseException,
+    chain: List[BaseException],
+    what: str,
+    timeout: Tuple[float, float],
+    origin: str,
+    root: Optional[OSError],
+) -> SimStudioError:
+    def failure(cls: Any, message: str, cause: str, **kwargs: Any) -> SimStudioError:
+        text = _cause_text(root, cause)
+        error: SimStudioError = cls(f"{what}: {message} ({text})", cause=text, url=origin, **kwargs)
+        return error
+
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return RequestTimeoutError(
-            f"{what}: could not connect within {timeout[0]:g}s", retryable=True
+        return failure(
+            RequestTimeoutError,
+            f"could not connect to {origin} within {timeout[0]:g}s",
+            "connect timeout",
+            retryable=True,
         )
     if isinstance(exc, requests.exceptions.ReadTimeout) or any(
         isinstance(item, ReadTimeoutError) for item in chain
     ):
-        return RequestTimeoutError(f"{what}: no answer within {timeout[1]:g}s")
+        return failure(
+            RequestTimeoutError, f"no answer from {origin} within {timeout[1]:g}s", "read timeout"
+        )
     if any(isinstance(item, NameResolutionError) for item in chain):
-        return APIConnectionError(
-            f"{what}: the server's host name could not be resolved", retryable=True
+        return failure(
+            APIConnectionError,
+            f"could not resolve the host name of {origin}",
+            "name resolution failed",
+            retryable=True,
         )
     if any(isinstance(item, NewConnectionError) for item in chain):
-        return APIConnectionError(f"{what}: could not connect to the server", retryable=True)
+        return failure(
+            APIConnectionError,
+            f"could not connect to {origin}",
+            "connection failed",
+            retryable=True,
+        )
     if isinstance(exc, requests.exceptions.SSLError):
-        return APIConnectionError(f"{what}: TLS handshake or certificate check failed")
+        return failure(
+            APIConnectionError,
+            f"the TLS handshake or certificate check with {origin} failed",
+            "TLS error",
+        )
     if isinstance(
         exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)
     ):
@@ -117,14 +191,14 @@ def map_exception(exc: BaseException, what: str, timeout: Tuple[float, float]) -
         return SimStudioError(f"{what}: the request URL is invalid", "INVALID_REQUEST")
     if any(isinstance(item, ProtocolError) for item in chain):
         # The request was (at least partly) sent: say so, it is why executes are not re-sent.
-        causes = [item for item in chain if isinstance(item, OSError)]
-        causes = [item for item in causes if not isinstance(item, requests.RequestException)]
-        cause = type(causes[0]).__name__ if causes else "EOF"
+        cause = type(root).__name__ if root is not None else "EOF"
         return APIConnectionError(
-            f"{what}: the connection closed before an answer arrived ({cause}); the server "
-            "may already have received the request"
+            f"{what}: the connection to {origin} closed before an answer arrived ({cause}); "
+            "the server may already have received the request",
+            cause=cause,
+            url=origin,
         )
-    return APIConnectionError(f"{what}: the connection failed ({type(exc).__name__})")
+    return failure(APIConnectionError, f"the connection to {origin} failed", type(exc).__name__)
 
 
 # Where urllib reads proxy settings from the environment only (macOS and Windows also ask the
@@ -244,6 +318,7 @@ class HTTPTransport:
         started = time.perf_counter()
         current = url
         for _hop in range(_MAX_REDIRECTS + 1):
+            failure: Optional[SimStudioError] = None
             try:
                 response = session.request(
                     method,
@@ -255,7 +330,10 @@ class HTTPTransport:
                     allow_redirects=False,
                 )
             except requests.RequestException as exc:
-                raise map_exception(exc, what, timeout) from None
+                failure = map_exception(exc, what, timeout, current)
+            if failure is not None:
+                # Raised outside the except block: no __context__ leads back to the request.
+                raise failure
             if response.status_code not in _REDIRECT_STATUSES or "location" not in response.headers:
                 if logger.isEnabledFor(logging.DEBUG):
                     logger.debug(
@@ -296,6 +374,7 @@ class HTTPTransport:
         limit = MAX_ERROR_BYTES if failed else MAX_SUCCESS_BYTES
         chunks = []
         total = 0
+        failure: Optional[SimStudioError] = None
         try:
             for chunk in response.iter_content(_READ_CHUNK):
                 total += len(chunk)
@@ -309,9 +388,11 @@ class HTTPTransport:
                     )
                 chunks.append(chunk)
         except requests.RequestException as exc:
-            raise map_exception(exc, what, timeout) from None
+            failure = map_exception(exc, what, timeout, response.url or "")
         finally:
             response.close()
+        if failure is not None:
+            raise failure
         content = b"".join(chunks)
         if failed:
             content = _redact_key(content, getattr(response, "request", None))
@@ -329,7 +410,9 @@ def _redact_key(content: bytes, request: Optional[requests.PreparedRequest]) -> 
 
 def _origin_text(url: str) -> str:
     scheme, host, port = _origin(url)
-    return f"{scheme}://{host}:{port}"
+    default = 443 if scheme == "https" else 80
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port == default else f"{scheme}://{host}:{port}"
 
 
 def request_headers(

@@ -323,3 +323,38 @@ def test_batch_pace_comes_from_usage_limits(sync_bucket: dict, expected: tuple) 
             return Limits()
 
     assert _pace(Client().get_usage_limits, "auto") == expected  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------- hard deadlines
+
+
+def test_wait_for_job_deadline_includes_a_poll_that_never_answers() -> None:
+    with LocalSimServer(job_delay=5.0) as srv:
+        client = _client(srv)
+        queued = client.execute_workflow("echo", {"x": 1}, async_execution=True)
+        assert isinstance(queued, AsyncExecutionResult)
+        srv.inject(Fault(latency=30.0), path="/api/jobs/*")
+        started = time.monotonic()
+        with pytest.raises(RequestTimeoutError, match="still not finished after 2s"):
+            client.wait_for_job(queued.task_id, timeout=2)
+        assert time.monotonic() - started < 2.5  # not the 30 s read timeout, nor retries
+
+
+def test_a_fast_job_is_seen_in_well_under_a_second() -> None:
+    with LocalSimServer(job_delay=0.05) as srv:
+        client = _client(srv)
+        started = time.monotonic()
+        result = client.execute_and_wait("echo", {"x": 1})
+        elapsed = time.monotonic() - started
+    assert result.output == {"input": {"x": 1}}
+    assert elapsed < 0.6  # the first polls come after 50 ms, 100 ms, 200 ms...
+
+
+def test_a_404_names_the_path_so_a_doubled_api_prefix_shows() -> None:
+    from simstudio import NotFoundError
+
+    with LocalSimServer() as srv:
+        client = SimStudioClient(api_key=srv.api_key, base_url=srv.base_url + "/api")
+        with pytest.raises(NotFoundError) as info:
+            client.get_workflow_status("echo")
+    assert "[GET /api/api/workflows/echo/status]" in str(info.value)

@@ -25,6 +25,7 @@ from simstudio import (
     InvalidResponseError,
     RedirectError,
     RequestTimeoutError,
+    SimStudioClient,
     SimStudioError,
     _transport,
 )
@@ -231,7 +232,8 @@ def test_map_dns_failure():
     inner = NameResolutionError("sim.example", None, OSError("nodename nor servname"))
     error = map_exception(requests.exceptions.ConnectionError(inner), "c", T)
     assert isinstance(error, APIConnectionError)
-    assert "resolved" in str(error)
+    assert "resolve the host name" in str(error)
+    assert error.cause  # the socket-level reason when urllib3 kept it, else a summary
     assert error.retryable is True
 
 
@@ -307,3 +309,38 @@ def test_injected_session_kept():
     assert transport.session is session
     transport.close()
     assert session.adapters  # still usable
+
+
+# ----------------------------------------------------------------------------- what was tried
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_refused_connection_names_the_origin_and_the_reason_over_a_real_socket():
+    port = _closed_port()
+    client = SimStudioClient(api_key=KEY, base_url=f"http://127.0.0.1:{port}", max_retries=0)
+    with pytest.raises(APIConnectionError) as info:
+        client.get_workflow_status("wf")
+    error = info.value
+    assert f"could not connect to http://127.0.0.1:{port} (connection refused)" in str(error)
+    assert (error.cause, error.url, error.retryable) == (
+        "connection refused",
+        f"http://127.0.0.1:{port}",
+        True,
+    )
+    # The socket-level cause is there for code that wants it; the requests exception (which
+    # holds the request and its X-API-Key header) is not reachable from the error.
+    assert isinstance(error.__cause__, ConnectionRefusedError)
+    assert error.__context__ is None
+    assert error.__cause__.__context__ is None
+
+
+def test_origin_text_leaves_out_default_ports():
+    error = map_exception(requests.exceptions.ConnectTimeout(), "c", T, "https://sim.example/a")
+    assert "could not connect to https://sim.example within 3s" in str(error)

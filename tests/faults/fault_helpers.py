@@ -9,11 +9,13 @@ API keys below.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 import traceback
-from typing import Any, Callable, Iterator, List, Optional, Tuple, Type, TypeVar
+import types
+from typing import Any, Callable, Iterator, List, Tuple, Type, TypeVar
 
 import pytest
 
@@ -37,14 +39,46 @@ def render_error(error: BaseException) -> List[str]:
         "".join(traceback.format_exception(type(error), error, error.__traceback__)),
         repr(vars(error)) if hasattr(error, "__dict__") else "",
     ]
-    # Error trackers (Sentry, Rollbar) render chained exceptions even when suppressed.
-    seen = 0
-    linked: Optional[BaseException] = error.__cause__ or error.__context__
-    while linked is not None and seen < 10:
-        texts.append(repr(linked))
-        texts.append(str(linked))
-        linked = linked.__cause__ or linked.__context__
-        seen += 1
+    # Error trackers (Sentry, Rollbar) render chained exceptions even when suppressed, and
+    # debuggers show their attributes: a requests exception's ``.request.headers`` carries
+    # X-API-Key, and urllib3's connection buffers the header lines.
+    texts.extend(reachable_texts(error))
+    return texts
+
+
+def reachable_texts(root: Any, depth: int = 6) -> List[str]:
+    """``repr`` of everything reachable from an exception through ``__cause__``,
+    ``__context__``, ``args`` and attributes (``__dict__``, slots, mappings, sequences),
+    without descending into tracebacks and frames (locals are not an error's data)."""
+    texts: List[str] = []
+    seen = set()
+    pending = [(root, 0)]
+    while pending:
+        value, level = pending.pop()
+        if id(value) in seen or level > depth or isinstance(value, (type, types.ModuleType)):
+            continue
+        seen.add(id(value))
+        if isinstance(value, (types.TracebackType, types.FrameType, types.FunctionType)):
+            continue
+        if isinstance(value, (str, bytes, bytearray)):
+            texts.append(value.decode("latin-1") if not isinstance(value, str) else value)
+            continue
+        try:
+            texts.append(repr(value))
+        except Exception:
+            continue
+        children: List[Any] = []
+        if isinstance(value, BaseException):
+            children += [value.__cause__, value.__context__, *value.args]
+        if isinstance(value, dict) or (hasattr(value, "items") and callable(value.items)):
+            with contextlib.suppress(Exception):
+                children += [item for pair in list(value.items()) for item in pair]
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            children += list(value)
+        children += list(getattr(value, "__dict__", {}).values())
+        for slot in getattr(type(value), "__slots__", ()):
+            children.append(getattr(value, slot, None))
+        pending.extend((child, level + 1) for child in children if child is not None)
     return texts
 
 

@@ -95,7 +95,7 @@ def test_no_first_byte_in_time_raises_from_stream_workflow(
         RequestTimeoutError, client.stream_workflow, "agent", {"message": MESSAGE}, timeout=0.2
     )
     assert error.code == "TIMEOUT"
-    assert_readable(error, "stream_workflow('agent')", "no answer within 0.2s")
+    assert_readable(error, "stream_workflow('agent')", "within 0.2s")
     assert len(server.requests) == 1
 
 
