@@ -42,12 +42,15 @@ from .types import (
     CancelResult,
     ExecutionDetails,
     JobStatus,
+    Member,
     PausedExecution,
+    Permission,
     RateLimitInfo,
     UsageLimits,
     WorkflowExecutionResult,
     WorkflowRun,
     WorkflowStatus,
+    Workspace,
 )
 
 # Libraries stay silent unless the application configures logging.
@@ -74,10 +77,12 @@ __all__ = [
     "InvalidRequestError",
     "InvalidResponseError",
     "JobStatus",
+    "Member",
     "NotFoundError",
     "Page",
     "Paginator",
     "PausedExecution",
+    "Permission",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
@@ -97,5 +102,6 @@ __all__ = [
     "WorkflowRun",
     "WorkflowStatus",
     "WorkflowStream",
+    "Workspace",
     "__version__",
 ]

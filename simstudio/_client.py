@@ -34,7 +34,7 @@ from ._requester import ClientState, Requester, RequestOptions, check_headers
 from ._retry import RetryPolicy
 from ._streaming import WorkflowStream
 from ._transport import HTTPTransport
-from .resources import Executions, Jobs, Runs, Usage, Workflows
+from .resources import Executions, Jobs, Runs, Usage, Workflows, Workspaces
 from .resources._execute import ExecuteResult
 from .resources.workflows import DEFAULT_STREAM_IDLE_TIMEOUT
 from .types.batch import BatchItem, BatchResult
@@ -175,6 +175,11 @@ class SimStudioClient:
     def usage(self) -> Usage:
         """The account's rate limits and usage."""
         return Usage(self._requester)
+
+    @cached_property
+    def workspaces(self) -> Workspaces:
+        """Workspaces and their members' permission levels (v2)."""
+        return Workspaces(self._requester)
 
     # ----------------------------------------------------------------- configuration
 

@@ -33,10 +33,12 @@ CURATED = [
     "InvalidRequestError",
     "InvalidResponseError",
     "JobStatus",
+    "Member",
     "NotFoundError",
     "Page",
     "Paginator",
     "PausedExecution",
+    "Permission",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
@@ -56,6 +58,7 @@ CURATED = [
     "WorkflowRun",
     "WorkflowStatus",
     "WorkflowStream",
+    "Workspace",
     "__version__",
 ]
 

@@ -1,7 +1,7 @@
 """The resource namespaces of :class:`~simstudio.SimStudioClient`, one module per group.
 
 Each group is a small class holding the client's requester: ``client.workflows``,
-``client.jobs``, ``client.executions``, ``client.runs``, ``client.usage``.
+``client.jobs``, ``client.executions``, ``client.runs``, ``client.usage``, ``client.workspaces``.
 """
 
 from __future__ import annotations
@@ -11,5 +11,6 @@ from .jobs import Jobs
 from .runs import Runs
 from .usage import Usage
 from .workflows import Workflows
+from .workspaces import Workspaces
 
-__all__ = ["Executions", "Jobs", "Runs", "Usage", "Workflows"]
+__all__ = ["Executions", "Jobs", "Runs", "Usage", "Workflows", "Workspaces"]

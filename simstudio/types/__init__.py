@@ -12,6 +12,7 @@ from .executions import CancelResult, ExecutionDetails, PausedExecution, Workflo
 from .jobs import JobStatus
 from .usage import RateLimitInfo, UsageLimits
 from .workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
+from .workspaces import Member, Permission, Workspace
 
 __all__ = [
     "APIObject",
@@ -21,10 +22,13 @@ __all__ = [
     "CancelResult",
     "ExecutionDetails",
     "JobStatus",
+    "Member",
     "PausedExecution",
+    "Permission",
     "RateLimitInfo",
     "UsageLimits",
     "WorkflowExecutionResult",
     "WorkflowRun",
     "WorkflowStatus",
+    "Workspace",
 ]
