@@ -26,7 +26,8 @@ from ._responses import AnyResponse, Response, json_response
 from ._state import ServerState
 from ._util import iso, new_uuid
 from ._views import v2_run_result, v2_run_status
-from ._wire import USAGE_MESSAGE, Wire2026
+from ._wire import USAGE_MESSAGE
+from ._wire2026 import Wire2026
 
 Body = Dict[str, Any]
 _KEYS = ("input", "async", "stream", "selectedOutputs", "includeThinking", "includeToolCalls",

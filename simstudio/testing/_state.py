@@ -14,14 +14,23 @@ from ._ratelimit import RateLimit, TokenBucket
 from ._records import Disconnect, RecordedRequest, Request
 from ._runs import RunStore
 from ._threads import ThreadGroup
-from ._wire import Wire2026
-from ._wire2025 import wire_for
+from ._wire import Wire
+from ._wire2025 import Wire2025
+from ._wire2026 import Wire2026
 from ._workflows import Workflow
 
 #: Body limit of the HEAD server (413 above it).
 MAX_BODY_2026 = 10 * 1024 * 1024
 #: 2025 had no limit; the local server still refuses absurd bodies.
 MAX_BODY_2025 = 100 * 1024 * 1024
+
+
+def wire_for(wire_format: str) -> Wire:
+    """The wire format called ``"2026"`` or ``"2025"``."""
+    wires = {"2026": Wire2026, "2025": Wire2025}
+    if wire_format not in wires:
+        raise ValueError(f"wire_format must be '2026' or '2025', not {wire_format!r}")
+    return wires[wire_format]()
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ class ServerState:
     def __init__(self, settings: Settings, threads: ThreadGroup) -> None:
         """Create the state for a server with the given settings."""
         self.settings = settings
-        self.wire: Wire2026 = wire_for(settings.wire_format)
+        self.wire = wire_for(settings.wire_format)
         self.threads = threads
         self.lock = threading.RLock()
         self.workflows: Dict[str, Workflow] = {}
