@@ -6,7 +6,6 @@ import json
 from typing import Any, List, Optional, Union
 
 from ._control import ResumeRefusedError, cancel, resume
-from ._dispatch import Route
 from ._faults import Fault
 from ._records import Request
 from ._responses import Response, json_response
@@ -163,13 +162,3 @@ def post_resume(
     }
     return Response(200, dumps(payload))
 
-
-RUN_ROUTES: List[Route] = [
-    ("GET", ("api", "workflows", "*", "executions", "*"), get_execution),
-    ("POST", ("api", "workflows", "*", "executions", "*", "cancel"), cancel_execution),
-    ("GET", ("api", "workflows", "*", "paused"), list_paused),
-    ("GET", ("api", "workflows", "*", "paused", "*"), get_paused),
-    ("GET", ("api", "resume", "*", "*"), get_paused),
-    ("GET", ("api", "resume", "*", "*", "*"), get_pause_context),
-    ("POST", ("api", "resume", "*", "*", "*"), post_resume),
-]

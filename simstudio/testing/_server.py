@@ -9,13 +9,12 @@ from types import TracebackType
 from typing import Any, Callable, List, Optional, Type
 
 from ._builtins import builtin_workflows
-from ._dispatch import V1_ROUTES, App, Route
+from ._dispatch import App
 from ._faults import Fault, FaultHandle, PathMatcher
 from ._http import HttpServer
 from ._ratelimit import RateLimit
 from ._records import Disconnect, RecordedRequest
-from ._routes_runs import RUN_ROUTES
-from ._routes_v2 import V2_ROUTES
+from ._routes import ROUTES
 from ._state import ServerState, Settings
 from ._threads import ThreadGroup
 from ._workflows import Workflow
@@ -32,10 +31,6 @@ def _stop_live_servers() -> None:
 _register = getattr(threading, "_register_atexit", None)
 if _register is not None:
     _register(_stop_live_servers)
-
-
-def _routes() -> List[Route]:
-    return V1_ROUTES + RUN_ROUTES + V2_ROUTES
 
 
 class LocalSimServer:
@@ -123,7 +118,7 @@ class LocalSimServer:
             threads = ThreadGroup("simstudio-server")
             httpd = HttpServer(
                 (self._host, self._port),
-                App(state, _routes()),
+                App(state, ROUTES),
                 threads,
                 state.stopping,
                 state.max_body,

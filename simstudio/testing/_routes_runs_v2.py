@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from ._control import ResumeRefusedError, cancel, resume
-from ._dispatch import Route, RouteHandler
 from ._execute import (
     EXECUTION_ID,
     MAX_TIMEOUT_SECONDS,
@@ -200,16 +199,6 @@ def execute(state: ServerState, request: Request, fault: Optional[Fault], wf_id:
     return _answer(state, _execute, request, fault, wf_id)
 
 
-def _run_route(work: Callable[..., AnyResponse]) -> RouteHandler:
-    """The handler of a ``/runs/{runId}`` route: ``work`` inside the v2 error and rate envelope."""
-
-    def handler(
-        state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, run_id: str
-    ) -> AnyResponse:
-        return _answer(state, work, request, wf_id, run_id)
-
-    return handler
-
 
 def _find_run(state: ServerState, request: Request, wf_id: str, run_id: str) -> Any:
     _authorize(state, request)
@@ -267,9 +256,23 @@ def _resume_run(
     return json_response(200, {"data": data}, [("X-Run-Id", run_id)])
 
 
-V2_ROUTES: List[Route] = [
-    ("POST", ("api", "v2", "workflows", "*", "execute"), execute),
-    ("GET", ("api", "v2", "workflows", "*", "runs", "*"), _run_route(_get_run)),
-    ("POST", ("api", "v2", "workflows", "*", "runs", "*", "cancel"), _run_route(_cancel_run)),
-    ("POST", ("api", "v2", "workflows", "*", "runs", "*", "resume"), _run_route(_resume_run)),
-]
+
+def get_run(
+    state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, run_id: str
+) -> AnyResponse:
+    """``GET /api/v2/workflows/{id}/runs/{runId}``: a run's status (and output if asked)."""
+    return _answer(state, _get_run, request, wf_id, run_id)
+
+
+def cancel_run(
+    state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, run_id: str
+) -> AnyResponse:
+    """``POST /api/v2/workflows/{id}/runs/{runId}/cancel`` (best-effort)."""
+    return _answer(state, _cancel_run, request, wf_id, run_id)
+
+
+def resume_run(
+    state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, run_id: str
+) -> AnyResponse:
+    """``POST /api/v2/workflows/{id}/runs/{runId}/resume``: resume a paused run."""
+    return _answer(state, _resume_run, request, wf_id, run_id)

@@ -1,4 +1,4 @@
-"""v1 routes: execute, workflow status, async jobs, usage limits and served execution files."""
+"""v1 execute routes: execute, workflow status, async jobs, usage limits, execution files."""
 
 from __future__ import annotations
 
