@@ -23,7 +23,7 @@ App = Callable[[Request, Exchange], None]
 
 
 class HttpServer(socketserver.TCPServer):
-    """A TCP server that serves each connection in a tracked, named, non-daemon thread."""
+    """A TCP server that serves each connection in a tracked, named thread of its group."""
 
     allow_reuse_address = True
     request_queue_size = 128
