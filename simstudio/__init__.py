@@ -1,46 +1,107 @@
-"""simstudio: the Python SDK for Sim workflows (sync, streamed and async execution)."""
+"""simstudio: the Python SDK for Sim workflows (sync, streamed and async execution).
+
+The public names below are imported on first use: ``import simstudio`` alone stays cheap, which
+matters because every pytest run of a project that installs the SDK imports this package (for
+the ``simstudio.testing.plugin`` entry point) whether or not a test uses it.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+import typing
 
-from ._batch import BatchItem, BatchResult
-from ._client import Client, SimStudioClient
-from ._errors import (
-    APIConnectionError,
-    ApiError,
-    AuthenticationError,
-    ConfigurationError,
-    ConflictError,
-    ExecutionError,
-    InvalidRequestError,
-    InvalidResponseError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    RedirectError,
-    RequestTimeoutError,
-    ServerError,
-    ServiceUnavailableError,
-    SimStudioError,
-    StreamError,
-    StreamIncompleteError,
-    UsageLimitError,
-)
-from ._models import (
-    AsyncExecutionResult,
-    RateLimitInfo,
-    UsageLimits,
-    WorkflowExecutionResult,
-    WorkflowStatus,
-)
-from ._retry import RetryPolicy
-from ._run_control import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
-from ._streaming import StreamEvent, WorkflowStream
 from ._version import __version__
+
+if typing.TYPE_CHECKING:
+    from ._batch import BatchItem, BatchResult
+    from ._client import Client, SimStudioClient
+    from ._errors import (
+        APIConnectionError,
+        ApiError,
+        AuthenticationError,
+        ConfigurationError,
+        ConflictError,
+        ExecutionError,
+        InvalidRequestError,
+        InvalidResponseError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        RedirectError,
+        RequestTimeoutError,
+        ServerError,
+        ServiceUnavailableError,
+        SimStudioError,
+        StreamError,
+        StreamIncompleteError,
+        UsageLimitError,
+    )
+    from ._models import (
+        AsyncExecutionResult,
+        RateLimitInfo,
+        UsageLimits,
+        WorkflowExecutionResult,
+        WorkflowStatus,
+    )
+    from ._retry import RetryPolicy
+    from ._run_control import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
+    from ._streaming import StreamEvent, WorkflowStream
+
+#: The module each public name comes from (the same as the imports above, for run time).
+_EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
+    "._batch": ("BatchItem", "BatchResult"),
+    "._client": ("Client", "SimStudioClient"),
+    "._errors": (
+        "APIConnectionError",
+        "ApiError",
+        "AuthenticationError",
+        "ConfigurationError",
+        "ConflictError",
+        "ExecutionError",
+        "InvalidRequestError",
+        "InvalidResponseError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "RedirectError",
+        "RequestTimeoutError",
+        "ServerError",
+        "ServiceUnavailableError",
+        "SimStudioError",
+        "StreamError",
+        "StreamIncompleteError",
+        "UsageLimitError",
+    ),
+    "._models": (
+        "AsyncExecutionResult",
+        "RateLimitInfo",
+        "UsageLimits",
+        "WorkflowExecutionResult",
+        "WorkflowStatus",
+    ),
+    "._retry": ("RetryPolicy",),
+    "._run_control": ("CancelResult", "ExecutionDetails", "PausedExecution", "WorkflowRun"),
+    "._streaming": ("StreamEvent", "WorkflowStream"),
+}
+_SOURCE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 # Libraries stay silent unless the application configures logging.
 logging.getLogger("simstudio").addHandler(logging.NullHandler())
+
+
+def __getattr__(name: str) -> typing.Any:
+    module = _SOURCE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> typing.List[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "APIConnectionError",
