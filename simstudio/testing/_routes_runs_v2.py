@@ -60,6 +60,8 @@ def _bad(message: str, path: Optional[str] = None) -> V2Error:
 
 def _authorize(state: ServerState, request: Request) -> None:
     auth = state.auth(request)
+    if auth == "forbidden":  # the workflows are in the main workspace: concealed
+        raise V2Error(404, "NOT_FOUND", "Workflow not found")
     if auth != "ok":
         error = V2Error(401, "UNAUTHORIZED",
                         "API key required" if auth == "missing" else "Invalid API key")  # fmt: skip

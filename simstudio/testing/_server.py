@@ -59,12 +59,18 @@ class LocalSimServer:
         *,
         rate_limit_headers: bool = True,
         verbose: bool = False,
+        personal_key: Optional[str] = None,
+        other_api_key: Optional[str] = None,
+        workspace_id: str = "ws-local",
+        other_workspace_id: str = "ws-other",
+        v2_api: bool = True,
     ) -> None:
         """Configure a server (call ``start()`` or use it as a context manager).
 
         Args:
             wire_format: ``"2026"`` (default, HEAD as observed) or ``"2025"`` (docs era).
-            api_key: The only accepted ``X-API-Key``; default ``sk-sim-test-<hex>``.
+            api_key: The workspace key of the main workspace, what the workflow routes (and
+                most tests) use; default ``sk-sim-test-<hex>``.
             host: Interface to bind.
             port: Port to bind; 0 picks a free one.
             rate_limit: Token bucket for execute requests (429 when empty), or ``None``.
@@ -76,16 +82,32 @@ class LocalSimServer:
             rate_limit_headers: Send ``X-RateLimit-*`` on every execute response (the real
                 v1 execute never does; this lets SDK tests see them).
             verbose: Log requests and server errors to stderr.
+            personal_key: The personal key of the main workspace's owner (also a ``read``
+                member of the other workspace); default ``sk-sim-personal-<hex>``.
+            other_api_key: The workspace key of the other workspace; default
+                ``sk-sim-other-<hex>``.
+            workspace_id: The id of the main workspace (where the workflows live).
+            other_workspace_id: The id of the other workspace.
+            v2_api: Serve ``/api/v2/...``; with ``False`` every authenticated v2 call answers
+                404 ``Not found``, like a real server without the ``V2_API`` flag.
+
+        Raises:
+            ValueError: Unknown ``wire_format``, or two keys (or workspace ids) that are equal.
         """
         self._settings = Settings(
             wire_format=wire_format,
             api_key=api_key or "sk-sim-test-" + secrets.token_hex(16),
+            personal_key=personal_key or "sk-sim-personal-" + secrets.token_hex(16),
+            other_api_key=other_api_key or "sk-sim-other-" + secrets.token_hex(16),
+            workspace_id=workspace_id,
+            other_workspace_id=other_workspace_id,
             rate_limit=rate_limit,
             usage_budget=usage_budget,
             stream_chunk_delay=stream_chunk_delay,
             hold_open_after_done=hold_open_after_done,
             job_delay=job_delay,
             rate_limit_headers=rate_limit_headers,
+            v2_api=v2_api,
             verbose=verbose,
         )
         self._host = host
@@ -199,8 +221,33 @@ class LocalSimServer:
 
     @property
     def api_key(self) -> str:
-        """The API key the server accepts."""
+        """The workspace key of the main workspace (accepted by every route)."""
         return self._settings.api_key
+
+    @property
+    def personal_key(self) -> str:
+        """The personal key of the main workspace's owner; it reaches both workspaces."""
+        return self._settings.personal_key
+
+    @property
+    def other_api_key(self) -> str:
+        """The workspace key of the other workspace (refused or concealed in the main one)."""
+        return self._settings.other_api_key
+
+    @property
+    def workspace_id(self) -> str:
+        """The id of the main workspace, where the workflows live."""
+        return self._settings.workspace_id
+
+    @property
+    def other_workspace_id(self) -> str:
+        """The id of the other workspace."""
+        return self._settings.other_workspace_id
+
+    @property
+    def v2_api(self) -> bool:
+        """Whether ``/api/v2/...`` is served (else authenticated v2 calls answer 404)."""
+        return self._settings.v2_api
 
     @property
     def wire_format(self) -> str:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import hmac
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from ._auth import Principal, authenticate
+from ._directory import Directory
+from ._envelopes import ApiError
 from ._faults import FaultRegistry
-from ._ratelimit import RateLimit, TokenBucket
+from ._ratelimit import RateLimit, RateWindows, TokenBucket
 from ._records import Disconnect, RecordedRequest, Request
 from ._runs import RunStore
 from ._threads import ThreadGroup
@@ -39,12 +41,17 @@ class Settings:
 
     wire_format: str
     api_key: str
+    personal_key: str
+    other_api_key: str
+    workspace_id: str
+    other_workspace_id: str
     rate_limit: Optional[RateLimit]
     usage_budget: Optional[int]
     stream_chunk_delay: float
     hold_open_after_done: float
     job_delay: float
     rate_limit_headers: bool
+    v2_api: bool
     verbose: bool
 
 
@@ -55,6 +62,16 @@ class ServerState:
         """Create the state for a server with the given settings."""
         self.settings = settings
         self.wire = wire_for(settings.wire_format)
+        self.directory = Directory(
+            api_key=settings.api_key,
+            personal_key=settings.personal_key,
+            other_api_key=settings.other_api_key,
+            workspace_id=settings.workspace_id,
+            other_workspace_id=settings.other_workspace_id,
+            created_at=time.time(),
+        )
+        #: Counters behind the public API's X-RateLimit-* headers (not the execute bucket).
+        self.windows = RateWindows()
         self.threads = threads
         self.lock = threading.RLock()
         self.workflows: Dict[str, Workflow] = {}
@@ -118,6 +135,7 @@ class ServerState:
             self._executions.clear()
             self._budget_used = 0
         self.bucket.refill()
+        self.windows.reset()
 
     # -- limits and auth -------------------------------------------------------------------
 
@@ -135,13 +153,26 @@ class ServerState:
         with self.lock:
             return self._budget_used
 
+    def principal(self, request: Request) -> Principal:
+        """The caller behind the request's ``X-API-Key``.
+
+        Raises:
+            ApiError: 401 ``API key required`` or ``Invalid API key``.
+        """
+        return authenticate(self.directory, request.headers.get("x-api-key"))
+
     def auth(self, request: Request) -> str:
-        """``"ok"``, ``"missing"`` or ``"invalid"`` for the request's ``X-API-Key``."""
-        key = request.headers.get("x-api-key", "").strip()
-        if not key:
-            return "missing"
-        expected = self.settings.api_key.encode("utf-8")
-        return "ok" if hmac.compare_digest(key.encode("utf-8"), expected) else "invalid"
+        """The key check of the workflow routes (the workflows live in the main workspace).
+
+        Returns:
+            ``"ok"`` (a key reaching the main workspace), ``"missing"``, ``"invalid"``, or
+            ``"forbidden"`` (a valid key of another workspace).
+        """
+        try:
+            principal = self.principal(request)
+        except ApiError as exc:
+            return "missing" if exc.message == "API key required" else "invalid"
+        return "ok" if principal.can_access(self.directory.main.id) else "forbidden"
 
     def wait(self, seconds: float) -> bool:
         """Wait, returning ``True`` early if the server is stopping."""

@@ -114,8 +114,8 @@ class Wire(ABC):
         """202 body of an async execute."""
 
     @abstractmethod
-    def job_status(self, run: Run) -> Body:
-        """200 body of ``/api/jobs/{id}``."""
+    def job_status(self, run: Run, user_id: str, workspace_id: str) -> Body:
+        """200 body of ``/api/jobs/{id}`` for a job of ``user_id`` in ``workspace_id``."""
 
     def usage_limits(self, decision: RateDecision, per_minute: int, used: int, limit: int) -> Body:
         """200 body of ``/api/users/me/usage-limits``."""

@@ -82,7 +82,7 @@ class Wire2025(Wire):
         """401 body of ``/api/jobs/{id}``."""
         return self.error("Authentication required")
 
-    def job_status(self, run: Run) -> Body:
+    def job_status(self, run: Run, user_id: str, workspace_id: str) -> Body:
         """200 body with timing metadata and ``estimatedDuration`` while pending."""
         status = run.job_status(self.era)
         meta: Body = {"startedAt": iso(run.started_at or run.created_at)}

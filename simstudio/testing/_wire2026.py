@@ -11,9 +11,6 @@ from ._runs import Run
 from ._util import iso
 from ._wire import USAGE_MESSAGE, Body, Wire, metadata
 
-WORKSPACE_ID = "00000000-0000-4000-8000-00000000c0de"
-USER_ID = "simstudio-local-user"
-
 
 class Wire2026(Wire):
     """Shapes of the observed HEAD server (``0b232eb876``)."""
@@ -83,7 +80,7 @@ class Wire2026(Wire):
             return self.error("Unauthorized", "UNAUTHORIZED")
         return self.error("Invalid API key", "INVALID_API_KEY")
 
-    def job_status(self, run: Run) -> Body:
+    def job_status(self, run: Run, user_id: str, workspace_id: str) -> Body:
         """200 body of ``/api/jobs/{id}`` (§12.7)."""
         correlation = {
             "source": "workflow",
@@ -97,10 +94,10 @@ class Wire2026(Wire):
             "taskId": run.job_id,
             "status": run.job_status(self.era),
             "metadata": {
-                "userId": USER_ID,
+                "userId": user_id,
                 "workflowId": run.workflow_id,
                 "correlation": correlation,
-                "workspaceId": WORKSPACE_ID,
+                "workspaceId": workspace_id,
             },
             "output": None,
         }
