@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ._exchange import Exchange
 from ._faults import Fault
+from ._public import v2_disabled
 from ._records import Request
 from ._responses import AnyResponse, Response, StreamResponse, json_response
 from ._routing import Route
@@ -36,6 +37,9 @@ class App:
         segments = request.segments
         if request.method == "OPTIONS":
             return Response(204, b"", content_type=None)
+        disabled = v2_disabled(self.state, request)
+        if disabled is not None:
+            return disabled
         allowed: List[str] = []
         for row in self.routes:
             params = row.match(segments)
