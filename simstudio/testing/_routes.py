@@ -12,6 +12,8 @@ from typing import List
 from . import _routes_execute as execute
 from . import _routes_runs as runs
 from . import _routes_runs_v2 as runs_v2
+from . import _routes_workspaces as workspaces
+from ._public import api_route
 from ._routing import Route, route
 
 ROUTES: List[Route] = [
@@ -34,4 +36,10 @@ ROUTES: List[Route] = [
     route("GET", "/api/v2/workflows/{id}/runs/{runId}", runs_v2.get_run),
     route("POST", "/api/v2/workflows/{id}/runs/{runId}/cancel", runs_v2.cancel_run),
     route("POST", "/api/v2/workflows/{id}/runs/{runId}/resume", runs_v2.resume_run),
+    # -- v2 workspaces (public-api.md §6); the real server counts each route on its own --------
+    api_route("GET", "/api/v2/workspaces", "workspaces", workspaces.list_workspaces),
+    api_route("GET", "/api/v2/workspaces/{workspaceId}", "workspace", workspaces.get_workspace),
+    api_route(
+        "GET", "/api/v2/workspaces/{workspaceId}/members", "members", workspaces.list_members
+    ),
 ]
