@@ -10,12 +10,11 @@ from types import TracebackType
 from typing import Any, Callable, List, Optional, Type
 
 from ._builtins import builtin_workflows
-from ._dispatch import App
 from ._faults import Fault, FaultHandle, PathMatcher
 from ._http import HttpServer
+from ._listener import close_listener, open_listener
 from ._ratelimit import RateLimit
 from ._records import Disconnect, RecordedRequest
-from ._routes import ROUTES
 from ._state import ServerState, Settings
 from ._threads import ThreadGroup
 from ._workflows import Workflow
@@ -37,7 +36,9 @@ class LocalSimServer:
     """An embedded, standard-library-only Sim API server for offline tests and demos.
 
     It speaks the v1 API in the ``"2026"`` (observed HEAD server) or ``"2025"`` (docs era)
-    wire format, and v2 always. See ``docs/testing.md`` for the built-in workflows and faults.
+    wire format, v2 (unless ``v2_api=False``) and the public API's workspaces, with two
+    workspaces and three keys (see "Keys and workspaces" in ``docs/testing.md``, which also
+    lists the built-in workflows and faults).
 
     Example:
         >>> with LocalSimServer() as server:  # doctest: +SKIP
@@ -134,27 +135,11 @@ class LocalSimServer:
         with self._lifecycle:
             if self._httpd is not None:
                 raise RuntimeError("LocalSimServer is already running")
-            state = self._state
-            state.stopping.clear()
+            self._state.stopping.clear()
             self._stopped = False
-            threads = ThreadGroup("simstudio-server")
-            httpd = HttpServer(
-                (self._host, self._port),
-                App(state, ROUTES),
-                threads,
-                state.stopping,
-                state.max_body,
-                self._settings.hold_open_after_done,
-                self._settings.verbose,
-            )
+            httpd = open_listener(self._state, self._host, self._port)
             self._port = httpd.server_address[1]
-            threads.prefix = f"simstudio-server-{self._port}"
-            state.threads = threads
-            host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self._host, self._host)  # noqa: S104
-            host = f"[{host}]" if ":" in host else host
-            state.base_url = f"http://{host}:{self._port}"
             self._httpd = self._last_httpd = httpd
-            threads.start("accept", httpd.accept_loop)
             _LIVE.add(self)
         return self
 
@@ -169,18 +154,7 @@ class LocalSimServer:
             if httpd is None:
                 return
             self._stopped = True
-            state = self._state
-            state.stopping.set()
-            state.runs.cancel_all("Server stopped")
-            httpd.stop_accepting(timeout)
-            httpd.close_connections()
-            state.runs.cancel_all("Server stopped")
-            if state.threads.join(timeout):
-                with httpd.conn_lock:
-                    leftovers = list(httpd.connections)
-                for sock in leftovers:
-                    sock.close()
-                state.threads.join(0.5)
+            close_listener(self._state, httpd, timeout)
             _LIVE.discard(self)
 
     def serve_forever(self) -> None:

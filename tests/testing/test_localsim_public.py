@@ -12,8 +12,7 @@ from typing import Any, Iterator, List
 import pytest
 from localsim_helpers import Api, Reply
 
-from simstudio.testing import LocalSimServer
-from simstudio.testing import _server as server_module
+from simstudio.testing import LocalSimServer, _listener
 from simstudio.testing._envelopes import v1_data, v1_success, v2_data
 from simstudio.testing._public import Call, api_route
 from simstudio.testing._responses import Response
@@ -61,7 +60,7 @@ PROBES = [
 @pytest.fixture
 def probe(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSimServer]:
     """A started server whose routes table also has the probe routes."""
-    monkeypatch.setattr(server_module, "ROUTES", [*ROUTES, *PROBES])
+    monkeypatch.setattr(_listener, "ROUTES", [*ROUTES, *PROBES])
     with LocalSimServer(usage_budget=1) as server:
         yield server
 
