@@ -21,6 +21,17 @@ Register your own with ``server.add_workflow(id, handler)`` and make the server 
 with ``server.inject(Fault(...))``. The pytest plugin (``simstudio.testing.plugin``) offers
 the ``sim_server``, ``sim_server_2025``, ``sim_server_factory`` and ``sim_client`` fixtures.
 
+Keys and workspaces: the server has a main workspace (``server.workspace_id``, option
+``workspace_id="ws-local"``), where the workflows live, and another one
+(``server.other_workspace_id``, ``"ws-other"``). ``server.api_key`` is the main workspace's
+*workspace key*; ``server.personal_key`` (option ``personal_key``) is the *personal key* of its
+owner, who is also a ``read`` member of the other workspace; ``server.other_api_key`` (option
+``other_api_key``) is the other workspace's key. A workspace key reaches its own workspace
+only (403 or a concealing 404 elsewhere); the personal key reaches both and may do what
+workspace keys may not. ``LocalSimServer(v2_api=False)`` answers every authenticated
+``/api/v2/...`` call with 404 ``Not found``, like a server without the ``V2_API`` flag
+(``server.v2_api`` tells which).
+
 The public names are imported on first use, so loading the pytest plugin costs next to nothing
 in test runs that never start a server.
 """

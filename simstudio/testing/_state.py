@@ -6,7 +6,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, cast
 
 from ._auth import Principal, authenticate
 from ._directory import Directory
@@ -20,6 +20,8 @@ from ._wire import Wire
 from ._wire2025 import Wire2025
 from ._wire2026 import Wire2026
 from ._workflows import Workflow
+
+T = TypeVar("T")
 
 #: Body limit of the HEAD server (413 above it).
 MAX_BODY_2026 = 10 * 1024 * 1024
@@ -86,6 +88,18 @@ class ServerState:
         self._disconnects: List[Disconnect] = []
         self._executions: Counter[str] = Counter()
         self._budget_used = 0
+        self._stores: Dict[type, Any] = {}
+
+    def store(self, kind: Type[T]) -> T:
+        """This server's instance of ``kind``, made with ``kind()`` on first use.
+
+        A route group keeps its data (knowledge bases, logs, ...) in a store class of its own
+        module, so that adding a group never touches this class.
+        """
+        with self.lock:
+            if kind not in self._stores:
+                self._stores[kind] = kind()
+            return cast(T, self._stores[kind])
 
     # -- records -----------------------------------------------------------------------------
 

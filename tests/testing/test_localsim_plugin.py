@@ -68,6 +68,11 @@ def test_serve_prints_url_and_key() -> None:
     text = out.getvalue()
     assert seen[0].base_url in text
     assert "API key: sk-sim-cli" in text
+    assert f"Personal key: {seen[0].personal_key}" in text
+    assert (
+        f"Workspaces: ws-local (the workflows'); ws-other, whose key is {seen[0].other_api_key}"
+        in text
+    )
     assert "wire format 2025" in text
 
 

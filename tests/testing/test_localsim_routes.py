@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, List
 
 import pytest
 from localsim_helpers import Api
@@ -53,3 +53,16 @@ def test_every_row_is_served(sim_server: LocalSimServer, row: Route) -> None:
     assert reply.status != 405
     if reply.status == 404:
         assert reply.json not in _GENERIC_404
+
+
+class _Store:
+    def __init__(self) -> None:
+        self.items: List[str] = []
+
+
+def test_each_server_has_one_store_per_group() -> None:
+    first, second = LocalSimServer(), LocalSimServer()
+    store = first._state.store(_Store)
+    store.items.append("kb")
+    assert first._state.store(_Store) is store
+    assert second._state.store(_Store).items == []
