@@ -9,15 +9,17 @@ from ._state import ServerState
 from ._threads import ThreadGroup
 
 
-def _url_host(host: str) -> str:
+def url_for(host: str, port: int) -> str:
+    """``http://host:port`` for clients (a wildcard bind is reached through loopback)."""
     host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
-    return f"[{host}]" if ":" in host else host
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def open_listener(state: ServerState, host: str, port: int) -> HttpServer:
     """Bind ``host:port`` (0: any free port) and accept connections in a tracked thread.
 
-    Sets ``state.threads`` (a fresh group named after the port) and ``state.base_url``.
+    Sets ``state.threads`` (a fresh group named after the port); the caller publishes
+    ``state.base_url`` once it has recorded the port (waiters poll ``base_url``).
     """
     settings = state.settings
     threads = ThreadGroup("simstudio-server")
@@ -33,7 +35,6 @@ def open_listener(state: ServerState, host: str, port: int) -> HttpServer:
     bound = httpd.server_address[1]
     threads.prefix = f"simstudio-server-{bound}"
     state.threads = threads
-    state.base_url = f"http://{_url_host(host)}:{bound}"
     threads.start("accept", httpd.accept_loop)
     return httpd
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, List, Optional, Type
 from ._builtins import builtin_workflows
 from ._faults import Fault, FaultHandle, PathMatcher
 from ._http import HttpServer
-from ._listener import close_listener, open_listener
+from ._listener import close_listener, open_listener, url_for
 from ._ratelimit import RateLimit
 from ._records import Disconnect, RecordedRequest
 from ._state import ServerState, Settings
@@ -139,6 +139,7 @@ class LocalSimServer:
             self._stopped = False
             httpd = open_listener(self._state, self._host, self._port)
             self._port = httpd.server_address[1]
+            self._state.base_url = url_for(self._host, self._port)
             self._httpd = self._last_httpd = httpd
             _LIVE.add(self)
         return self
