@@ -115,6 +115,7 @@ class Wire2025(Wire):
         return self.error("Workflow not found", "WORKFLOW_NOT_FOUND")
 
     def rate_bucket(self, decision: RateDecision, per_minute: int) -> Body:
+        """``{isLimited, limit, remaining, resetAt}`` (``limit`` is the per-minute rate)."""
         return {
             "isLimited": decision.remaining == 0,
             "limit": per_minute,

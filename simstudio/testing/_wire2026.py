@@ -127,6 +127,7 @@ class Wire2026(Wire):
         }
 
     def rate_bucket(self, decision: RateDecision, per_minute: int) -> Body:
+        """``{isLimited, requestsPerMinute, maxBurst, remaining, resetAt}``."""
         return {
             "isLimited": decision.remaining == 0,
             "requestsPerMinute": per_minute,
