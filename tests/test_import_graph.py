@@ -176,3 +176,18 @@ def test_allow_list_has_no_stale_entry() -> None:
     for source, target in KNOWN_TYPE_ONLY_CYCLE_EDGES:
         assert target in graph[source], f"{source} -> {target} is gone: drop it from the list"
         assert find_cycle(graph, KNOWN_TYPE_ONLY_CYCLE_EDGES - {(source, target)}) is not None
+
+
+@pytest.mark.parametrize("package", ["simstudio", "simstudio.testing"])
+def test_lazy_exports_match_the_imports_type_checkers_see(package: str) -> None:
+    module = importlib.import_module(package)
+    tree = ast.parse(MODULES[package].read_text(encoding="utf-8"))
+    seen: Dict[str, Tuple[str, ...]] = {}
+    for node, type_only in _top_level_imports(tree.body, False, typing=True):
+        if type_only and isinstance(node, ast.ImportFrom):
+            names = tuple(alias.name for alias in node.names)
+            seen["." * node.level + (node.module or "")] = names
+    exports = dict(module._EXPORTS)  # type: ignore[attr-defined]
+    assert seen == exports
+    exported = {name for names in exports.values() for name in names}
+    assert exported == set(module.__all__) - {"__version__"}

@@ -59,17 +59,19 @@ _EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
 _SOURCE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 
-def __getattr__(name: str) -> typing.Any:
-    module = _SOURCE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+# Type checkers see the imports above instead, so a misspelt name stays an error for them.
+if not typing.TYPE_CHECKING:
 
+    def __getattr__(name: str) -> typing.Any:
+        module = _SOURCE.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
 
-def __dir__() -> typing.List[str]:
-    return sorted(set(globals()) | set(__all__))
+    def __dir__() -> typing.List[str]:
+        return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [
