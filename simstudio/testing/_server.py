@@ -295,7 +295,8 @@ class LocalSimServer:
         self._state.faults.clear()
 
     def reset(self) -> None:
-        """Clear recorded requests, disconnects and counters; refill budget and bucket."""
+        """Clear recorded requests, disconnects and counters (the public API's rate-limit
+        windows too); refill the usage budget and the execution bucket."""
         self._state.reset()
         httpd = self._last_httpd
         if httpd is not None:
