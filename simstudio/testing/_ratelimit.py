@@ -1,4 +1,4 @@
-"""Token-bucket rate limiting for the local server and the X-RateLimit-* headers it sends."""
+"""Rate limits of the local server: the execute token bucket, the public API's per-route windows."""
 
 from __future__ import annotations
 
