@@ -1,7 +1,8 @@
 """simstudio.testing: an embedded, standard-library-only Sim API server for offline tests.
 
-``LocalSimServer`` speaks the Sim workflow API over real sockets (v1 in the ``"2026"`` or
-``"2025"`` wire format, and v2), so code that calls Sim can be tested without the network.
+``LocalSimServer`` speaks the Sim API over real sockets (v1 workflow execution in the ``"2026"``
+or ``"2025"`` wire format, v2, and the public API's workspaces), so code that calls Sim can be
+tested without the network.
 
 Built-in workflows (ids):
 
@@ -18,16 +19,60 @@ Built-in workflows (ids):
 
 Register your own with ``server.add_workflow(id, handler)`` and make the server misbehave
 with ``server.inject(Fault(...))``. The pytest plugin (``simstudio.testing.plugin``) offers
-the ``sim_server``, ``sim_server_2025`` and ``sim_client`` fixtures.
+the ``sim_server``, ``sim_server_2025``, ``sim_server_factory`` and ``sim_client`` fixtures.
+
+Keys and workspaces: the server has a main workspace (``server.workspace_id``, option
+``workspace_id="ws-local"``), where the workflows live, and another one
+(``server.other_workspace_id``, ``"ws-other"``). ``server.api_key`` is the main workspace's
+*workspace key*; ``server.personal_key`` (option ``personal_key``) is the *personal key* of its
+owner, who is also a ``read`` member of the other workspace; ``server.other_api_key`` (option
+``other_api_key``) is the other workspace's key. A workspace key reaches its own workspace
+only (403 or a concealing 404 elsewhere); the personal key reaches both and may do what
+workspace keys may not. ``LocalSimServer(v2_api=False)`` answers every authenticated
+``/api/v2/...`` call with 404 ``Not found``, like a server without the ``V2_API`` flag
+(``server.v2_api`` tells which).
+
+The public names are imported on first use, so loading the pytest plugin costs next to nothing
+in test runs that never start a server.
 """
 
 from __future__ import annotations
 
-from ._faults import Fault, FaultHandle
-from ._ratelimit import RateLimit
-from ._records import Disconnect, Headers, RecordedRequest
-from ._server import LocalSimServer
-from ._workflows import Pause, ResponseBlock, WorkflowContext
+import importlib
+import typing
+
+if typing.TYPE_CHECKING:
+    from ._faults import Fault, FaultHandle
+    from ._ratelimit import RateLimit
+    from ._records import Disconnect, Headers, RecordedRequest
+    from ._server import LocalSimServer
+    from ._workflows import Pause, ResponseBlock, WorkflowContext
+
+#: The module each public name comes from (the same as the imports above, for run time).
+_EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
+    "._faults": ("Fault", "FaultHandle"),
+    "._ratelimit": ("RateLimit",),
+    "._records": ("Disconnect", "Headers", "RecordedRequest"),
+    "._server": ("LocalSimServer",),
+    "._workflows": ("Pause", "ResponseBlock", "WorkflowContext"),
+}
+_SOURCE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+# Type checkers see the imports above instead, so a misspelt name stays an error for them.
+if not typing.TYPE_CHECKING:
+
+    def __getattr__(name: str) -> typing.Any:
+        module = _SOURCE.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+
+    def __dir__() -> typing.List[str]:
+        return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "Disconnect",

@@ -39,6 +39,9 @@ def serve(
     print(f"Local Sim server (wire format {wire_format}) listening on {server.base_url}",
           file=stream)  # fmt: skip
     print(f"API key: {server.api_key}", file=stream)
+    print(f"Personal key: {server.personal_key}", file=stream)
+    print(f"Workspaces: {server.workspace_id} (the workflows'); {server.other_workspace_id}, "
+          f"whose key is {server.other_api_key}", file=stream)  # fmt: skip
     print("Workflows: echo, agent, failing, slow, response, undeployed, paused", file=stream)
     print("Press Ctrl-C to stop.", file=stream)
     stream.flush()

@@ -4,38 +4,15 @@ from __future__ import annotations
 
 import sys
 import traceback
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence
 
-from . import _routes_v1 as v1
 from ._exchange import Exchange
 from ._faults import Fault
+from ._public import v2_disabled
 from ._records import Request
 from ._responses import AnyResponse, Response, StreamResponse, json_response
+from ._routing import Route
 from ._state import ServerState
-
-RouteHandler = Callable[..., AnyResponse]
-Route = Tuple[str, Tuple[str, ...], RouteHandler]
-
-#: ``"*"`` matches one path segment, passed to the handler as a positional argument.
-V1_ROUTES: List[Route] = [
-    ("POST", ("api", "workflows", "*", "execute"), v1.execute),
-    ("GET", ("api", "workflows", "*", "status"), v1.status),
-    ("GET", ("api", "jobs", "*"), v1.job),
-    ("GET", ("api", "users", "me", "usage-limits"), v1.usage_limits),
-    ("GET", ("api", "files", "serve", "*"), v1.served_file),
-]
-
-
-def _match(pattern: Sequence[str], segments: Sequence[str]) -> Optional[List[str]]:
-    if len(pattern) != len(segments):
-        return None
-    params: List[str] = []
-    for expected, actual in zip(pattern, segments):
-        if expected == "*":
-            params.append(actual)
-        elif expected != actual:
-            return None
-    return params
 
 
 def _canned(fault: Fault) -> Response:
@@ -50,8 +27,8 @@ def _canned(fault: Fault) -> Response:
 class App:
     """Routes requests for one server; called by the transport for every request."""
 
-    def __init__(self, state: ServerState, routes: List[Route]) -> None:
-        """Create the app over the shared state and a route table."""
+    def __init__(self, state: ServerState, routes: Sequence[Route]) -> None:
+        """Create the app over the shared state and a routes table."""
         self.state = state
         self.routes = routes
 
@@ -60,16 +37,19 @@ class App:
         segments = request.segments
         if request.method == "OPTIONS":
             return Response(204, b"", content_type=None)
+        disabled = v2_disabled(self.state, request)
+        if disabled is not None:
+            return disabled
         allowed: List[str] = []
-        for method, pattern, handler in self.routes:
-            params = _match(pattern, segments)
+        for row in self.routes:
+            params = row.match(segments)
             if params is None:
                 continue
-            if method != request.method:
-                allowed.append(method)
+            if row.method != request.method:
+                allowed.append(row.method)
                 continue
             try:
-                return handler(self.state, request, fault, *params)
+                return row.handler(self.state, request, fault, *params)
             except Exception:
                 if self.state.settings.verbose:
                     traceback.print_exc(file=sys.stderr)

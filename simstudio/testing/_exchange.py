@@ -4,22 +4,51 @@ from __future__ import annotations
 
 import socket
 import threading
-from typing import TYPE_CHECKING, Any, Optional, Tuple
+from typing import Any, Optional, Protocol, Tuple, Union
 
 from ._faults import Fault
 from ._records import Request
 from ._responses import CORS_HEADERS, HeaderList, Response, StreamResponse
-from ._socketio import build_head, http_date, set_reset_on_close
+from ._socketio import build_head, http_date
 from ._stream import StreamResult, StreamWriter
 
-if TYPE_CHECKING:
-    from ._http import ConnectionHandler
+
+class ServerSide(Protocol):
+    """What an exchange needs from the server (``_http.HttpServer`` provides it)."""
+
+    @property
+    def stopping(self) -> threading.Event:
+        """Set while the server is stopping."""
+
+    @property
+    def hold_open(self) -> float:
+        """Seconds to keep a finished stream's body open."""
+
+    def reset_on_close(self, sock: socket.socket) -> None:
+        """Close ``sock`` with RST instead of FIN when its connection ends."""
+
+
+class Connection(Protocol):
+    """What an exchange needs from its connection (``_http.ConnectionHandler`` provides it)."""
+
+    close_connection: bool
+
+    @property
+    def connection(self) -> socket.socket:
+        """The client socket."""
+
+    @property
+    def server(self) -> ServerSide:
+        """The server the connection belongs to."""
+
+    def log_request(self, code: Union[int, str] = ..., size: Union[int, str] = ...) -> None:
+        """Log one answer (only when the server is verbose)."""
 
 
 class Exchange:
     """The app's handle on one request's connection: send, stream, cut or drop."""
 
-    def __init__(self, handler: ConnectionHandler, request: Request) -> None:
+    def __init__(self, handler: Connection, request: Request) -> None:
         """Wrap a connection handler for one request."""
         self._handler = handler
         self._request = request
@@ -92,10 +121,7 @@ class Exchange:
         """Close the connection without (further) answer; RST instead of FIN if ``reset``."""
         self._handler.close_connection = True
         if reset:
-            set_reset_on_close(self._sock)
-            server = self._handler.server
-            with server.conn_lock:
-                server.reset_sockets.add(self._sock)
+            self._handler.server.reset_on_close(self._sock)
 
     def _stream_head(self, response: StreamResponse, fault: Optional[Fault]) -> bytes:
         headers = [(n, v) for n, v in response.headers if n.lower() != "connection"]

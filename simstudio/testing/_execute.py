@@ -12,7 +12,7 @@ from ._responses import StreamResponse
 from ._runs import Run
 from ._state import ServerState
 from ._util import new_uuid
-from ._wire import Wire2026
+from ._wire import Wire
 from ._workflows import CLIENT_CANCELLED, Workflow, WorkflowContext
 
 EXECUTION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -169,7 +169,7 @@ def run_sync(state: ServerState, run: Run, workflow_input: Any) -> Outcome:
 
 def stream_response(
     state: ServerState,
-    wire: Wire2026,
+    wire: Wire,
     run: Run,
     call: Callable[[], Any],
     selectors: Optional[List[str]],

@@ -15,7 +15,7 @@ from typing import Any, Callable, Set, Tuple
 
 from ._exchange import Exchange
 from ._records import Headers, Request
-from ._socketio import peer_closed
+from ._socketio import peer_closed, set_reset_on_close
 from ._threads import ThreadGroup
 from ._util import request_id
 
@@ -23,7 +23,7 @@ App = Callable[[Request, Exchange], None]
 
 
 class HttpServer(socketserver.TCPServer):
-    """A TCP server that serves each connection in a tracked, named, non-daemon thread."""
+    """A TCP server that serves each connection in a tracked, named thread of its group."""
 
     allow_reuse_address = True
     request_queue_size = 128
@@ -109,6 +109,12 @@ class HttpServer(socketserver.TCPServer):
                 self.shutdown_request(request)
 
         self.threads.start("conn", serve)
+
+    def reset_on_close(self, sock: socket.socket) -> None:
+        """Close ``sock`` with RST instead of FIN when its connection ends (a fault asked)."""
+        set_reset_on_close(sock)
+        with self.conn_lock:
+            self.reset_sockets.add(sock)
 
     def shutdown_request(self, request: Any) -> None:
         """Close a connection with FIN, or with RST if a fault asked for it."""

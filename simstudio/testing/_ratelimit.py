@@ -1,4 +1,4 @@
-"""Token-bucket rate limiting for the local server and the X-RateLimit-* headers it sends."""
+"""Rate limits of the local server: the execute token bucket, the public API's per-route windows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from ._util import iso
 
@@ -132,3 +132,51 @@ class TokenBucket:
             retry_after=retry_after,
             reset_at=now_wall + (burst - tokens) / rate,
         )
+
+
+class RateWindows:
+    """Request counters of the public API: one per (API key, route family), per minute.
+
+    What the real server reports on its knowledge, search, logs, workspaces, ... routes: a
+    fixed window starting at the first request, ``X-RateLimit-Remaining`` counting down from
+    ``limit`` and ``X-RateLimit-Reset`` at the window's end. Nothing is refused (with billing
+    off nobody reaches 999999 a minute); only the headers are produced.
+    """
+
+    def __init__(
+        self, limit: int = UNLIMITED, window: float = 60.0, clock: Callable[[], float] = time.time
+    ) -> None:
+        """Create empty counters.
+
+        Args:
+            limit: Requests per window (``X-RateLimit-Limit``).
+            window: The window length in seconds.
+            clock: Wall clock, Unix seconds (injectable for tests).
+        """
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._windows: Dict[Tuple[str, str], Tuple[float, int]] = {}
+
+    def hit(self, key: str, family: str) -> RateDecision:
+        """Count one request of ``key`` to ``family`` and describe the counter afterwards."""
+        now = self._clock()
+        with self._lock:
+            started, count = self._windows.get((key, family), (now, 0))
+            if now >= started + self.window:
+                started, count = now, 0
+            count += 1
+            self._windows[(key, family)] = (started, count)
+        return RateDecision(
+            allowed=True,
+            limit=self.limit,
+            remaining=max(0, self.limit - count),
+            retry_after=0.0,
+            reset_at=started + self.window,
+        )
+
+    def reset(self) -> None:
+        """Forget every counter."""
+        with self._lock:
+            self._windows.clear()

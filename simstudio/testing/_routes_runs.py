@@ -6,7 +6,6 @@ import json
 from typing import Any, List, Optional, Union
 
 from ._control import ResumeRefusedError, cancel, resume
-from ._dispatch import Route
 from ._faults import Fault
 from ._records import Request
 from ._responses import Response, json_response
@@ -16,11 +15,14 @@ from ._util import dumps, iso
 from ._views import execution_status, pause_context, paused_detail, paused_summary
 
 
-def _guard(state: ServerState, request: Request) -> Optional[Response]:
-    """404 in the 2025 wire format (these routes did not exist), 401 without a valid key."""
+def _guard(state: ServerState, request: Request, missing: str) -> Optional[Response]:
+    """404 in the 2025 wire format (these routes did not exist), 401 without a valid key,
+    and 404 ``missing`` for another workspace's key (its runs are concealed)."""
     if state.wire.era == "2025":
         return json_response(404, {"error": "Not found"})
     auth = state.auth(request)
+    if auth == "forbidden":
+        return json_response(404, {"error": missing})
     if auth != "ok":
         return json_response(401, {"error": "Unauthorized" if auth == "missing" else
                                    "Invalid API key"})  # fmt: skip
@@ -46,7 +48,7 @@ def _lookup(
     With ``paused``, only a run that has a pause state counts; with ``context_id``, only one
     whose pause context is that one.
     """
-    refused = _guard(state, request)
+    refused = _guard(state, request, missing)
     if refused is not None:
         return refused
     run = _run(state, wf_id, execution_id)
@@ -91,7 +93,7 @@ def list_paused(
     state: ServerState, request: Request, fault: Optional[Fault], wf_id: str
 ) -> Response:
     """``GET /api/workflows/{id}/paused?status=``: paused runs (default: still paused)."""
-    refused = _guard(state, request)
+    refused = _guard(state, request, "Workflow not found")
     if refused is not None:
         return refused
     if state.workflow(wf_id) is None:
@@ -163,13 +165,3 @@ def post_resume(
     }
     return Response(200, dumps(payload))
 
-
-RUN_ROUTES: List[Route] = [
-    ("GET", ("api", "workflows", "*", "executions", "*"), get_execution),
-    ("POST", ("api", "workflows", "*", "executions", "*", "cancel"), cancel_execution),
-    ("GET", ("api", "workflows", "*", "paused"), list_paused),
-    ("GET", ("api", "workflows", "*", "paused", "*"), get_paused),
-    ("GET", ("api", "resume", "*", "*"), get_paused),
-    ("GET", ("api", "resume", "*", "*", "*"), get_pause_context),
-    ("POST", ("api", "resume", "*", "*", "*"), post_resume),
-]

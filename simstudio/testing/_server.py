@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import secrets
 import threading
 import weakref
@@ -9,13 +10,11 @@ from types import TracebackType
 from typing import Any, Callable, List, Optional, Type
 
 from ._builtins import builtin_workflows
-from ._dispatch import V1_ROUTES, App, Route
 from ._faults import Fault, FaultHandle, PathMatcher
 from ._http import HttpServer
+from ._listener import close_listener, open_listener, url_for
 from ._ratelimit import RateLimit
 from ._records import Disconnect, RecordedRequest
-from ._routes_runs import RUN_ROUTES
-from ._routes_v2 import V2_ROUTES
 from ._state import ServerState, Settings
 from ._threads import ThreadGroup
 from ._workflows import Workflow
@@ -28,21 +27,18 @@ def _stop_live_servers() -> None:
         server.stop(timeout=1.0)
 
 
-# Stop forgotten servers before the interpreter waits for their non-daemon threads.
-_register = getattr(threading, "_register_atexit", None)
-if _register is not None:
-    _register(_stop_live_servers)
-
-
-def _routes() -> List[Route]:
-    return V1_ROUTES + RUN_ROUTES + V2_ROUTES
+# Server threads are daemon threads, so a forgotten server never keeps the interpreter alive;
+# at exit it is still stopped properly (runs cancelled, sockets closed, threads joined).
+atexit.register(_stop_live_servers)
 
 
 class LocalSimServer:
     """An embedded, standard-library-only Sim API server for offline tests and demos.
 
     It speaks the v1 API in the ``"2026"`` (observed HEAD server) or ``"2025"`` (docs era)
-    wire format, and v2 always. See ``docs/testing.md`` for the built-in workflows and faults.
+    wire format, v2 (unless ``v2_api=False``) and the public API's workspaces, with two
+    workspaces and three keys (see "Keys and workspaces" in ``docs/testing.md``, which also
+    lists the built-in workflows and faults).
 
     Example:
         >>> with LocalSimServer() as server:  # doctest: +SKIP
@@ -64,12 +60,18 @@ class LocalSimServer:
         *,
         rate_limit_headers: bool = True,
         verbose: bool = False,
+        personal_key: Optional[str] = None,
+        other_api_key: Optional[str] = None,
+        workspace_id: str = "ws-local",
+        other_workspace_id: str = "ws-other",
+        v2_api: bool = True,
     ) -> None:
         """Configure a server (call ``start()`` or use it as a context manager).
 
         Args:
             wire_format: ``"2026"`` (default, HEAD as observed) or ``"2025"`` (docs era).
-            api_key: The only accepted ``X-API-Key``; default ``sk-sim-test-<hex>``.
+            api_key: The workspace key of the main workspace, what the workflow routes (and
+                most tests) use; default ``sk-sim-test-<hex>``.
             host: Interface to bind.
             port: Port to bind; 0 picks a free one.
             rate_limit: Token bucket for execute requests (429 when empty), or ``None``.
@@ -81,16 +83,32 @@ class LocalSimServer:
             rate_limit_headers: Send ``X-RateLimit-*`` on every execute response (the real
                 v1 execute never does; this lets SDK tests see them).
             verbose: Log requests and server errors to stderr.
+            personal_key: The personal key of the main workspace's owner (also a ``read``
+                member of the other workspace); default ``sk-sim-personal-<hex>``.
+            other_api_key: The workspace key of the other workspace; default
+                ``sk-sim-other-<hex>``.
+            workspace_id: The id of the main workspace (where the workflows live).
+            other_workspace_id: The id of the other workspace.
+            v2_api: Serve ``/api/v2/...``; with ``False`` every authenticated v2 call answers
+                404 ``Not found``, like a real server without the ``V2_API`` flag.
+
+        Raises:
+            ValueError: Unknown ``wire_format``, or two keys (or workspace ids) that are equal.
         """
         self._settings = Settings(
             wire_format=wire_format,
             api_key=api_key or "sk-sim-test-" + secrets.token_hex(16),
+            personal_key=personal_key or "sk-sim-personal-" + secrets.token_hex(16),
+            other_api_key=other_api_key or "sk-sim-other-" + secrets.token_hex(16),
+            workspace_id=workspace_id,
+            other_workspace_id=other_workspace_id,
             rate_limit=rate_limit,
             usage_budget=usage_budget,
             stream_chunk_delay=stream_chunk_delay,
             hold_open_after_done=hold_open_after_done,
             job_delay=job_delay,
             rate_limit_headers=rate_limit_headers,
+            v2_api=v2_api,
             verbose=verbose,
         )
         self._host = host
@@ -117,27 +135,12 @@ class LocalSimServer:
         with self._lifecycle:
             if self._httpd is not None:
                 raise RuntimeError("LocalSimServer is already running")
-            state = self._state
-            state.stopping.clear()
+            self._state.stopping.clear()
             self._stopped = False
-            threads = ThreadGroup("simstudio-server")
-            httpd = HttpServer(
-                (self._host, self._port),
-                App(state, _routes()),
-                threads,
-                state.stopping,
-                state.max_body,
-                self._settings.hold_open_after_done,
-                self._settings.verbose,
-            )
+            httpd = open_listener(self._state, self._host, self._port)
             self._port = httpd.server_address[1]
-            threads.prefix = f"simstudio-server-{self._port}"
-            state.threads = threads
-            host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self._host, self._host)  # noqa: S104
-            host = f"[{host}]" if ":" in host else host
-            state.base_url = f"http://{host}:{self._port}"
+            self._state.base_url = url_for(self._host, self._port)
             self._httpd = self._last_httpd = httpd
-            threads.start("accept", httpd.accept_loop)
             _LIVE.add(self)
         return self
 
@@ -152,18 +155,7 @@ class LocalSimServer:
             if httpd is None:
                 return
             self._stopped = True
-            state = self._state
-            state.stopping.set()
-            state.runs.cancel_all("Server stopped")
-            httpd.stop_accepting(timeout)
-            httpd.close_connections()
-            state.runs.cancel_all("Server stopped")
-            if state.threads.join(timeout):
-                with httpd.conn_lock:
-                    leftovers = list(httpd.connections)
-                for sock in leftovers:
-                    sock.close()
-                state.threads.join(0.5)
+            close_listener(self._state, httpd, timeout)
             _LIVE.discard(self)
 
     def serve_forever(self) -> None:
@@ -204,8 +196,33 @@ class LocalSimServer:
 
     @property
     def api_key(self) -> str:
-        """The API key the server accepts."""
+        """The workspace key of the main workspace (accepted by every route)."""
         return self._settings.api_key
+
+    @property
+    def personal_key(self) -> str:
+        """The personal key of the main workspace's owner; it reaches both workspaces."""
+        return self._settings.personal_key
+
+    @property
+    def other_api_key(self) -> str:
+        """The workspace key of the other workspace (refused or concealed in the main one)."""
+        return self._settings.other_api_key
+
+    @property
+    def workspace_id(self) -> str:
+        """The id of the main workspace, where the workflows live."""
+        return self._settings.workspace_id
+
+    @property
+    def other_workspace_id(self) -> str:
+        """The id of the other workspace."""
+        return self._settings.other_workspace_id
+
+    @property
+    def v2_api(self) -> bool:
+        """Whether ``/api/v2/...`` is served (else authenticated v2 calls answer 404)."""
+        return self._settings.v2_api
 
     @property
     def wire_format(self) -> str:
@@ -278,7 +295,8 @@ class LocalSimServer:
         self._state.faults.clear()
 
     def reset(self) -> None:
-        """Clear recorded requests, disconnects and counters; refill budget and bucket."""
+        """Clear recorded requests, disconnects and counters (the public API's rate-limit
+        windows too); refill the usage budget and the execution bucket."""
         self._state.reset()
         httpd = self._last_httpd
         if httpd is not None:

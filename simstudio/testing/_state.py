@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-import hmac
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, cast
 
+from ._auth import Principal, authenticate
+from ._directory import Directory
+from ._envelopes import ApiError
 from ._faults import FaultRegistry
-from ._ratelimit import RateLimit, TokenBucket
+from ._ratelimit import RateLimit, RateWindows, TokenBucket
 from ._records import Disconnect, RecordedRequest, Request
 from ._runs import RunStore
 from ._threads import ThreadGroup
-from ._wire import Wire2026
-from ._wire2025 import wire_for
+from ._wire import Wire
+from ._wire2025 import Wire2025
+from ._wire2026 import Wire2026
 from ._workflows import Workflow
+
+T = TypeVar("T")
 
 #: Body limit of the HEAD server (413 above it).
 MAX_BODY_2026 = 10 * 1024 * 1024
 #: 2025 had no limit; the local server still refuses absurd bodies.
 MAX_BODY_2025 = 100 * 1024 * 1024
+
+
+def wire_for(wire_format: str) -> Wire:
+    """The wire format called ``"2026"`` or ``"2025"``."""
+    wires = {"2026": Wire2026, "2025": Wire2025}
+    if wire_format not in wires:
+        raise ValueError(f"wire_format must be '2026' or '2025', not {wire_format!r}")
+    return wires[wire_format]()
 
 
 @dataclass(frozen=True)
@@ -30,12 +43,17 @@ class Settings:
 
     wire_format: str
     api_key: str
+    personal_key: str
+    other_api_key: str
+    workspace_id: str
+    other_workspace_id: str
     rate_limit: Optional[RateLimit]
     usage_budget: Optional[int]
     stream_chunk_delay: float
     hold_open_after_done: float
     job_delay: float
     rate_limit_headers: bool
+    v2_api: bool
     verbose: bool
 
 
@@ -45,7 +63,17 @@ class ServerState:
     def __init__(self, settings: Settings, threads: ThreadGroup) -> None:
         """Create the state for a server with the given settings."""
         self.settings = settings
-        self.wire: Wire2026 = wire_for(settings.wire_format)
+        self.wire = wire_for(settings.wire_format)
+        self.directory = Directory(
+            api_key=settings.api_key,
+            personal_key=settings.personal_key,
+            other_api_key=settings.other_api_key,
+            workspace_id=settings.workspace_id,
+            other_workspace_id=settings.other_workspace_id,
+            created_at=time.time(),
+        )
+        #: Counters behind the public API's X-RateLimit-* headers (not the execute bucket).
+        self.windows = RateWindows()
         self.threads = threads
         self.lock = threading.RLock()
         self.workflows: Dict[str, Workflow] = {}
@@ -60,6 +88,18 @@ class ServerState:
         self._disconnects: List[Disconnect] = []
         self._executions: Counter[str] = Counter()
         self._budget_used = 0
+        self._stores: Dict[type, Any] = {}
+
+    def store(self, kind: Type[T]) -> T:
+        """This server's instance of ``kind``, made with ``kind()`` on first use.
+
+        A route group keeps its data (knowledge bases, logs, ...) in a store class of its own
+        module, so that adding a group never touches this class.
+        """
+        with self.lock:
+            if kind not in self._stores:
+                self._stores[kind] = kind()
+            return cast(T, self._stores[kind])
 
     # -- records -----------------------------------------------------------------------------
 
@@ -109,6 +149,7 @@ class ServerState:
             self._executions.clear()
             self._budget_used = 0
         self.bucket.refill()
+        self.windows.reset()
 
     # -- limits and auth -------------------------------------------------------------------
 
@@ -126,13 +167,26 @@ class ServerState:
         with self.lock:
             return self._budget_used
 
+    def principal(self, request: Request) -> Principal:
+        """The caller behind the request's ``X-API-Key``.
+
+        Raises:
+            ApiError: 401 ``API key required`` or ``Invalid API key``.
+        """
+        return authenticate(self.directory, request.headers.get("x-api-key"))
+
     def auth(self, request: Request) -> str:
-        """``"ok"``, ``"missing"`` or ``"invalid"`` for the request's ``X-API-Key``."""
-        key = request.headers.get("x-api-key", "").strip()
-        if not key:
-            return "missing"
-        expected = self.settings.api_key.encode("utf-8")
-        return "ok" if hmac.compare_digest(key.encode("utf-8"), expected) else "invalid"
+        """The key check of the workflow routes (the workflows live in the main workspace).
+
+        Returns:
+            ``"ok"`` (a key reaching the main workspace), ``"missing"``, ``"invalid"``, or
+            ``"forbidden"`` (a valid key of another workspace).
+        """
+        try:
+            principal = self.principal(request)
+        except ApiError as exc:
+            return "missing" if exc.message == "API key required" else "invalid"
+        return "ok" if principal.can_access(self.directory.main.id) else "forbidden"
 
     def wait(self, seconds: float) -> bool:
         """Wait, returning ``True`` early if the server is stopping."""

@@ -1,4 +1,4 @@
-"""A named group of non-daemon worker threads that can be joined with one deadline."""
+"""A named group of daemon worker threads that can be joined with one deadline."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ import threading
 import time
 from typing import Callable, List, Set
 
-#: Python >= 3.9 lets the server stop itself before the interpreter joins non-daemon threads
-#: (``threading._register_atexit``). Python 3.8 has no such hook, so there the threads are
-#: daemon threads, or a forgotten server would hang interpreter exit; ``stop()`` joins them
-#: either way.
-DAEMON = not hasattr(threading, "_register_atexit")
-
 
 class ThreadGroup:
     """Starts tracked threads named ``<prefix>-<kind>-<n>`` and joins them on shutdown.
+
+    The threads are daemon threads so that a server nobody stopped cannot keep the interpreter
+    alive; whoever owns the group joins it explicitly (``LocalSimServer.stop()``, also run at
+    exit for servers still running).
 
     Attributes:
         prefix: The thread-name prefix (may be changed before threads are started).
@@ -39,7 +37,7 @@ class ThreadGroup:
                     self._threads.discard(thread)
 
         name = f"{self.prefix}-{kind}-{next(self._counter)}"
-        thread = threading.Thread(target=run, name=name, daemon=DAEMON)
+        thread = threading.Thread(target=run, name=name, daemon=True)
         with self._lock:
             self._threads.add(thread)
         thread.start()

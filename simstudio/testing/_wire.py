@@ -1,8 +1,9 @@
-"""The v1 wire shapes of the ``2026`` era (HEAD, as observed, §12); ``_wire2025`` overrides them."""
+"""The neutral v1 wire format: what every era answers alike, and what each era must define."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Optional, Tuple
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Dict, Iterator, Optional, Tuple
 
 from ._engine import Event, Outcome, Selection
 from ._ratelimit import RateDecision
@@ -13,8 +14,6 @@ from ._workflows import Workflow
 
 Body = Dict[str, Any]
 USAGE_MESSAGE = "Usage limit exceeded. Please upgrade your plan to continue."
-WORKSPACE_ID = "00000000-0000-4000-8000-00000000c0de"
-USER_ID = "simstudio-local-user"
 
 
 def metadata(outcome: Outcome) -> Body:
@@ -26,34 +25,65 @@ def metadata(outcome: Outcome) -> Body:
     }
 
 
-class Wire2026:
-    """Shapes of the observed HEAD server (``0b232eb876``)."""
+class Wire(ABC):
+    """The v1 answers of one era of Sim; ``Wire2026`` and ``Wire2025`` are its peers.
 
-    era = "2026"
+    Shapes that never changed are built here from the era's ``error``; every shape that did
+    change is an abstract method, so a new era has to decide each of them.
+    """
+
+    #: The era's name, as passed to ``LocalSimServer(wire_format=...)``.
+    era: ClassVar[str]
     #: Whether 404/403 are checked before the API key (2025) or after it (HEAD).
-    lookup_before_auth = False
+    lookup_before_auth: ClassVar[bool]
     #: Whether ``/status`` needs an API key.
-    status_needs_auth = True
+    status_needs_auth: ClassVar[bool]
 
+    # -- errors -------------------------------------------------------------------------------
+
+    @abstractmethod
     def error(self, message: str, code: Optional[str] = None) -> Body:
         """A v1 error body."""
-        return {"error": message} if code is None else {"error": message, "code": code}
 
+    @abstractmethod
     def execute_unauthorized(self, missing: bool) -> Body:
         """401 body of execute for a missing or wrong key."""
-        return self.error("Unauthorized" if missing else "Invalid API key")
 
+    @abstractmethod
     def workflow_not_found(self) -> Body:
         """404 body of execute for an unknown workflow."""
-        return self.error("Workflow not found")
+
+    @abstractmethod
+    def invalid_json(self) -> Body:
+        """400 body for a body that is not JSON."""
+
+    @abstractmethod
+    def usage_exceeded(self) -> Body:
+        """402 body when the usage budget is spent."""
+
+    @abstractmethod
+    def rate_limited(self, decision: RateDecision, is_async: bool) -> Body:
+        """429 body of execute."""
+
+    @abstractmethod
+    def jobs_unauthorized(self, missing: bool) -> Body:
+        """401 body of ``/api/jobs/{id}``."""
+
+    @abstractmethod
+    def status_unauthorized(self, request_id: str) -> Body:
+        """401 body of ``/status`` (only sent when ``status_needs_auth``)."""
+
+    @abstractmethod
+    def status_not_found(self, request_id: str) -> Body:
+        """404 body of ``/status``."""
 
     def not_deployed(self) -> Body:
         """403 body of execute for an undeployed workflow."""
         return self.error("Workflow is not deployed")
 
-    def invalid_json(self) -> Body:
-        """400 body for a body that is not JSON."""
-        return self.error("Invalid JSON in request body")
+    def workspace_forbidden(self) -> Body:
+        """403 body of execute for a key of another workspace."""
+        return self.error("API key is not authorized for this workspace")
 
     def bad_request(self, message: str) -> Body:
         """400 body for other request errors (file processing, validation)."""
@@ -63,101 +93,33 @@ class Wire2026:
         """413 body for a body over the limit."""
         return self.error("Request body too large")
 
-    def usage_exceeded(self) -> Body:
-        """402 body when the usage budget is spent."""
-        return self.error(USAGE_MESSAGE)
-
-    def rate_limited(self, decision: RateDecision, is_async: bool) -> Body:
-        """429 body of execute."""
-        return self.error("Rate limit exceeded. Please try again later.")
+    # -- results ------------------------------------------------------------------------------
 
     def sync_result(self, run: Run, outcome: Outcome) -> Tuple[int, Any, HeaderList]:
-        """Status, body and extra headers of a finished sync run."""
+        """Status, body and extra headers of a finished sync run.
+
+        A Response block answers with its own status, JSON and headers in every era.
+        """
         if outcome.response is not None and outcome.status == "completed":
             block = outcome.response
             return block.status, block.data, list(block.headers.items())
-        if outcome.status in ("completed", "paused"):
-            return 200, self._success(run, outcome), []
-        body: Body = {"success": False, "output": {}, "error": outcome.error}
-        if outcome.status == "cancelled":
-            body = {"success": False, "executionId": run.execution_id, **body}
-        body["metadata"] = metadata(outcome)
-        return (500 if outcome.status == "failed" else 200), body, []
+        return self.run_result(run, outcome)
 
-    def _success(self, run: Run, outcome: Outcome) -> Body:
-        body: Body = {"success": True, "executionId": run.execution_id}
-        if outcome.status == "paused":
-            body["status"] = "paused"
-        body["output"] = outcome.output
-        body["metadata"] = metadata(outcome)
-        return body
+    @abstractmethod
+    def run_result(self, run: Run, outcome: Outcome) -> Tuple[int, Any, HeaderList]:
+        """Status, body and extra headers of a finished sync run without a Response block."""
 
+    @abstractmethod
     def async_accepted(self, run: Run, base_url: str) -> Body:
         """202 body of an async execute."""
-        return {
-            "success": True,
-            "async": True,
-            "jobId": run.job_id,
-            "executionId": run.execution_id,
-            "message": "Workflow execution queued",
-            "statusUrl": f"{base_url}/api/jobs/{run.job_id}",
-        }
 
-    def jobs_unauthorized(self, missing: bool) -> Body:
-        """401 body of ``/api/jobs/{id}``."""
-        if missing:
-            return self.error("Unauthorized", "UNAUTHORIZED")
-        return self.error("Invalid API key", "INVALID_API_KEY")
-
-    def job_status(self, run: Run) -> Body:
-        """200 body of ``/api/jobs/{id}`` (§12.7)."""
-        correlation = {
-            "source": "workflow",
-            "requestId": run.request_id,
-            "workflowId": run.workflow_id,
-            "executionId": run.execution_id,
-            "triggerType": "api",
-        }
-        body: Body = {
-            "success": True,
-            "taskId": run.job_id,
-            "status": run.job_status(self.era),
-            "metadata": {
-                "userId": USER_ID,
-                "workflowId": run.workflow_id,
-                "correlation": correlation,
-                "workspaceId": WORKSPACE_ID,
-            },
-            "output": None,
-        }
-        outcome = run.outcome
-        if outcome is not None and outcome.success:
-            body["output"] = {
-                "output": outcome.output,
-                "success": True,
-                "executedAt": iso(outcome.ended_at),
-                "workflowId": run.workflow_id,
-                "executionId": run.execution_id,
-            }
-        elif outcome is not None:
-            body["error"] = outcome.error
-        return body
-
-    def status_unauthorized(self, request_id: str) -> Body:
-        """401 body of ``/status``."""
-        return {"error": "Unauthorized", "requestId": request_id}
-
-    def status_not_found(self, request_id: str) -> Body:
-        """404 body of ``/status``."""
-        return {
-            "error": "Workflow not found",
-            "code": "WORKFLOW_NOT_FOUND",
-            "requestId": request_id,
-        }
+    @abstractmethod
+    def job_status(self, run: Run, user_id: str, workspace_id: str) -> Body:
+        """200 body of ``/api/jobs/{id}`` for a job of ``user_id`` in ``workspace_id``."""
 
     def usage_limits(self, decision: RateDecision, per_minute: int, used: int, limit: int) -> Body:
         """200 body of ``/api/users/me/usage-limits``."""
-        bucket = self._bucket(decision, per_minute)
+        bucket = self.rate_bucket(decision, per_minute)
         return {
             "success": True,
             "rateLimit": {"sync": bucket, "async": dict(bucket), "authType": "api"},
@@ -165,31 +127,19 @@ class Wire2026:
             "storage": {"usedBytes": 0, "limitBytes": 5368709120, "percentUsed": 0},
         }
 
-    def _bucket(self, decision: RateDecision, per_minute: int) -> Body:
-        return {
-            "isLimited": decision.remaining == 0,
-            "requestsPerMinute": per_minute,
-            "maxBurst": decision.limit,
-            "remaining": decision.remaining,
-            "resetAt": iso(decision.reset_at),
-        }
+    @abstractmethod
+    def rate_bucket(self, decision: RateDecision, per_minute: int) -> Body:
+        """One ``rateLimit.sync``/``async`` object of the usage-limits body."""
 
-    # -- streams ---------------------------------------------------------------------------
+    # -- streams ------------------------------------------------------------------------------
 
+    @abstractmethod
     def final_frame(self, outcome: Outcome, output: Any) -> Body:
         """The success terminal frame."""
-        data: Body = {"success": True, "output": output}
-        if outcome.status == "paused":
-            data["status"] = "paused"
-        return {"event": "final", "data": data}
 
+    @abstractmethod
     def end_frames(self, error: Optional[str], outcome: Outcome, output: Any) -> Iterator[Frame]:
-        """The frames that end a stream: ``final`` or ``error``, then ``"[DONE]"``."""
-        if error is not None:
-            yield sse_frame({"event": "error", "error": error})
-        else:
-            yield sse_frame(self.final_frame(outcome, output))
-        yield sse_frame("[DONE]", terminal=True)
+        """The frames that end a stream (after a failure, ``error`` is its message)."""
 
     def stream_frames(
         self,

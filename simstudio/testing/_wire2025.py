@@ -1,4 +1,4 @@
-"""The 2025 (docs era, ``fe9ebbf81b``) v1 wire shapes, and picking the shapes by name."""
+"""The v1 wire format of the ``2025`` era: the docs era (``fe9ebbf81b``, SDK 0.1.0)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from ._ratelimit import RateDecision
 from ._responses import Frame, HeaderList, sse_frame
 from ._runs import Run
 from ._util import derive_code, iso
-from ._wire import USAGE_MESSAGE, Body, Wire2026, metadata
+from ._wire import USAGE_MESSAGE, Body, Wire, metadata
 
 
-class Wire2025(Wire2026):
+class Wire2025(Wire):
     """Shapes of the docs era (``fe9ebbf81b``, Python SDK 0.1.0)."""
 
     era = "2025"
@@ -57,11 +57,8 @@ class Wire2025(Wire2026):
         )
         return self.error(message, "RATE_LIMIT_EXCEEDED")
 
-    def sync_result(self, run: Run, outcome: Outcome) -> Tuple[int, Any, HeaderList]:
+    def run_result(self, run: Run, outcome: Outcome) -> Tuple[int, Any, HeaderList]:
         """A failed run is still HTTP 200 in 2025, with ``success: false``."""
-        if outcome.response is not None and outcome.status == "completed":
-            block = outcome.response
-            return block.status, block.data, list(block.headers.items())
         body: Body = {
             "success": outcome.success,
             "output": outcome.output if outcome.success else {},
@@ -85,7 +82,7 @@ class Wire2025(Wire2026):
         """401 body of ``/api/jobs/{id}``."""
         return self.error("Authentication required")
 
-    def job_status(self, run: Run) -> Body:
+    def job_status(self, run: Run, user_id: str, workspace_id: str) -> Body:
         """200 body with timing metadata and ``estimatedDuration`` while pending."""
         status = run.job_status(self.era)
         meta: Body = {"startedAt": iso(run.started_at or run.created_at)}
@@ -109,11 +106,16 @@ class Wire2025(Wire2026):
             body["error"] = {"name": "Error", "message": outcome.error, "stackTrace": ""}
         return body
 
+    def status_unauthorized(self, request_id: str) -> Body:
+        """Never sent: ``/status`` needed no key in 2025."""
+        return self.error("Unauthorized")
+
     def status_not_found(self, request_id: str) -> Body:
         """404 body of ``/status`` (no request id in 2025)."""
         return self.error("Workflow not found", "WORKFLOW_NOT_FOUND")
 
-    def _bucket(self, decision: RateDecision, per_minute: int) -> Body:
+    def rate_bucket(self, decision: RateDecision, per_minute: int) -> Body:
+        """``{isLimited, limit, remaining, resetAt}`` (``limit`` is the per-minute rate)."""
         return {
             "isLimited": decision.remaining == 0,
             "limit": per_minute,
@@ -137,12 +139,3 @@ class Wire2025(Wire2026):
             return
         yield sse_frame(self.final_frame(outcome, output))
         yield Frame(b"data: [DONE]\n\n", terminal=True)
-
-
-def wire_for(wire_format: str) -> Wire2026:
-    """The wire implementation for ``"2026"`` or ``"2025"``."""
-    if wire_format == "2026":
-        return Wire2026()
-    if wire_format == "2025":
-        return Wire2025()
-    raise ValueError(f"wire_format must be '2026' or '2025', not {wire_format!r}")

@@ -2,14 +2,24 @@
 
 Registered through the ``pytest11`` entry point ``simstudio = "simstudio.testing.plugin"``;
 without the installed package use ``pytest -p simstudio.testing.plugin``.
+
+Every pytest run in a project that installs the SDK imports this module, so it imports nothing
+heavy itself: the server (and ``requests`` with the SDK client) load when a fixture first runs.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Dict, Iterator, List
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Type
 
-from ._server import LocalSimServer
+if TYPE_CHECKING:
+    from ._server import LocalSimServer
+
+
+def _server_class() -> Type[LocalSimServer]:
+    from ._server import LocalSimServer  # here, not at the top: see the module docstring
+
+    return LocalSimServer
 
 # pytest is imported dynamically so that type-checking this package for Python 3.8 does
 # not have to parse pytest's own (newer-syntax) sources.
@@ -45,7 +55,7 @@ def _sim_server(request: Any) -> Iterator[LocalSimServer]:
     parametrization: ``@pytest.mark.parametrize("sim_server", ["2025", "2026"],
     indirect=True)`` (a string is the wire format, a dict is options).
     """
-    with LocalSimServer(**_options(request)) as server:
+    with _server_class()(**_options(request)) as server:
         yield server
 
 
@@ -53,7 +63,7 @@ def _sim_server_2025(request: Any) -> Iterator[LocalSimServer]:
     """Like ``sim_server`` but speaking the 2025 (docs era) wire format."""
     options = _options(request)
     options["wire_format"] = "2025"
-    with LocalSimServer(**options) as server:
+    with _server_class()(**options) as server:
         yield server
 
 
@@ -62,7 +72,7 @@ def _sim_server_factory() -> Iterator[Callable[..., LocalSimServer]]:
     servers: List[LocalSimServer] = []
 
     def make(**options: Any) -> LocalSimServer:
-        server = LocalSimServer(**options).start()
+        server = _server_class()(**options).start()
         servers.append(server)
         return server
 

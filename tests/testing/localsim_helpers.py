@@ -76,6 +76,12 @@ def schema_for(era: str, method: str, path: str, status: int, body: Any) -> Opti
 def _v2_schema(method: str, path: str, status: int) -> Optional[str]:
     if status >= 400:
         return "v2-error"
+    if path == "/api/v2/workspaces":
+        return "v2-workspace-list"
+    if re.fullmatch(r"/api/v2/workspaces/[^/]+", path):
+        return "v2-workspace"
+    if re.fullmatch(r"/api/v2/workspaces/[^/]+/members", path):
+        return "v2-workspace-members"
     if path.endswith(("/execute", "/resume")):
         return "v2-execute-queued" if status == 202 else "v2-execute-sync"
     if path.endswith("/cancel"):

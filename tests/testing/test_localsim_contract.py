@@ -37,6 +37,12 @@ REAL_BODIES: List[Tuple[str, str]] = [
     ("stream-frame-2026", '"[DONE]"'),
     ("stream-frame-2026", '{"event":"error","error":"Agent 1: fake upstream failure"}'),
     ("stream-frame-2026", '{"event":"final","data":{"success":true,"output":{"2249ce3d-0f57-40ab-a2a0-4e971f2a35a9":{"waitDuration":1000}}}}'),  # noqa: E501
+    # Public API, December 2026 (ws_v2_list, ws_v2_get, ws_v2_members_two(_limit1)).
+    ("v2-workspace-list", '{"data":[{"id":"realsim-ws-main","name":"Probe workspace","color":"#33C482","logoUrl":null,"memberCount":1,"createdAt":"2026-12-06T17:32:02.230Z","updatedAt":"2026-12-06T17:32:02.230Z"}],"nextCursor":null}'),  # noqa: E501
+    ("v2-workspace", '{"data":{"id":"realsim-ws-main","name":"Probe workspace","color":"#33C482","logoUrl":null,"memberCount":1,"createdAt":"2026-12-06T17:32:02.230Z","updatedAt":"2026-12-06T17:32:02.230Z"}}'),  # noqa: E501
+    ("v2-workspace-members", '{"data":[{"email":"other@realsim.local","name":"Other","image":null,"role":"read","isExternal":false,"joinedAt":"2026-12-06T17:54:19.423Z"},{"email":"probe@realsim.local","name":"Probe","image":null,"role":"admin","isExternal":false,"joinedAt":"2026-12-06T17:32:02.230Z"}],"nextCursor":null}'),  # noqa: E501
+    ("v2-workspace-members", '{"data":[{"email":"other@realsim.local","name":"Other","image":null,"role":"read","isExternal":false,"joinedAt":"2026-12-06T17:54:19.423Z"}],"nextCursor":"eyJzY29wZSI6IjY3QXdZQ0g2Y0hjWWZKcjg4aFdTalgiLCJpbm5lciI6ImV5SmxiV0ZwYkNJNkltOTBhR1Z5UUhKbFlXeHphVzB1Ykc5allXd2lmUT09In0="}'),  # noqa: E501
+    ("v2-error", '{"error":{"code":"FORBIDDEN","message":"Workspace API key cannot access this workspace"}}'),  # noqa: E501
 ]  # fmt: skip
 
 ALL_SCHEMAS = sorted(p.stem for p in SCHEMAS.glob("*.json"))
@@ -133,6 +139,12 @@ def _phase_two(server: LocalSimServer, api: Api) -> None:
     status = api.get(f"/api/v2/workflows/paused/runs/{v2_paused}").json["data"]
     api.call("POST", f"/api/v2/workflows/paused/runs/{v2_paused}/resume",
              {"contextId": status["paused"]["contextId"], "input": {}})  # fmt: skip
+    personal = server.personal_key
+    api.get("/api/v2/workspaces", key=personal)
+    api.get("/api/v2/workspaces?limit=1&sortBy=name", key=personal)
+    api.get(f"/api/v2/workspaces/{server.workspace_id}")
+    api.get(f"/api/v2/workspaces/{server.other_workspace_id}")
+    api.get(f"/api/v2/workspaces/{server.other_workspace_id}/members?limit=1", key=personal)
 
 
 EXPECTED = {
@@ -142,7 +154,8 @@ EXPECTED = {
              "stream-frame-2026", "usage-limits-2026", "workflow-status", "cancel-execution",
              "execution-id-conflict", "execution-status", "pause-context-detail",
              "paused-execution-detail", "paused-executions", "resume-result", "v2-cancel",
-             "v2-error", "v2-execute-queued", "v2-execute-sync", "v2-run-status"},
+             "v2-error", "v2-execute-queued", "v2-execute-sync", "v2-run-status",
+             "v2-workspace-list", "v2-workspace", "v2-workspace-members"},
 }  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import threading
@@ -67,6 +68,11 @@ def test_serve_prints_url_and_key() -> None:
     text = out.getvalue()
     assert seen[0].base_url in text
     assert "API key: sk-sim-cli" in text
+    assert f"Personal key: {seen[0].personal_key}" in text
+    assert (
+        f"Workspaces: ws-local (the workflows'); ws-other, whose key is {seen[0].other_api_key}"
+        in text
+    )
     assert "wire format 2025" in text
 
 
@@ -76,6 +82,50 @@ def test_main_parses_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
     argv = ["--port", "0", "--api-key", "k", "--wire-format", "2025", "--verbose"]
     assert cli.main(argv) == 0
     assert calls == [(("127.0.0.1", 0, "k", "2025"), {"verbose": True})]
+
+
+_IMPORT_PLUGIN = """
+import json, sys
+import simstudio.testing.plugin
+heavy = ["requests", "urllib3", "simstudio._client", "simstudio.testing._server",
+         "simstudio.testing._http", "simstudio.testing._routes"]
+print(json.dumps([name for name in heavy if name in sys.modules]))
+import simstudio.testing
+simstudio.testing.LocalSimServer
+print(json.dumps([name for name in heavy if name in sys.modules]))
+"""
+
+
+def test_importing_the_plugin_imports_nothing_heavy() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_PLUGIN],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    before, after = (json.loads(line) for line in done.stdout.splitlines())
+    assert before == []
+    # The names still work: the first use loads the server (but still not the SDK client).
+    assert after == [
+        "simstudio.testing._server",
+        "simstudio.testing._http",
+        "simstudio.testing._routes",
+    ]
+
+
+def test_the_packages_load_their_names_on_first_use() -> None:
+    import simstudio
+    import simstudio.testing
+
+    assert simstudio.SimStudioClient.__name__ == "SimStudioClient"
+    assert simstudio.testing.LocalSimServer is LocalSimServer
+    assert "LocalSimServer" in dir(simstudio.testing)
+    assert "SimStudioClient" in dir(simstudio)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        simstudio.testing.Nope  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        simstudio.Nope  # noqa: B018
 
 
 def test_module_help() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from ._control import ResumeRefusedError, cancel, resume
-from ._dispatch import Route, RouteHandler
+from ._envelopes import V2, ApiError
 from ._execute import (
     EXECUTION_ID,
     MAX_TIMEOUT_SECONDS,
@@ -26,45 +26,27 @@ from ._responses import AnyResponse, Response, json_response
 from ._state import ServerState
 from ._util import iso, new_uuid
 from ._views import v2_run_result, v2_run_status
-from ._wire import USAGE_MESSAGE, Wire2026
+from ._wire import USAGE_MESSAGE
+from ._wire2026 import Wire2026
 
 Body = Dict[str, Any]
 _KEYS = ("input", "async", "stream", "selectedOutputs", "includeThinking", "includeToolCalls",
          "includeFileBase64", "base64MaxBytes", "executionTimeoutSeconds")  # fmt: skip
 _BOOLS = ("async", "stream", "includeThinking", "includeToolCalls", "includeFileBase64")
 _WIRE = Wire2026()
-_AUTH_CHALLENGE = ("WWW-Authenticate", 'SimApiKey realm="Sim API", header="x-api-key"')
 
 
-class V2Error(Exception):
-    """A v2 error answer ``{"error": {"code", "message", "details"?}}``."""
-
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
-        """Create the error."""
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
-        self.headers: List[Any] = []
-
-    def response(self) -> Response:
-        """The JSON answer."""
-        error: Body = {"code": self.code, "message": self.message}
-        if self.details is not None:
-            error["details"] = self.details
-        return json_response(self.status, {"error": error}, list(self.headers))
-
-
-def _bad(message: str, path: Optional[str] = None) -> V2Error:
+def _bad(message: str, path: Optional[str] = None) -> ApiError:
     details = [{"path": path, "message": message}] if path is not None else None
-    return V2Error(400, "BAD_REQUEST", message if path is None else "Invalid request body", details)
+    return ApiError(400, message if path is None else "Invalid request body", details)
 
 
 def _authorize(state: ServerState, request: Request) -> None:
     auth = state.auth(request)
+    if auth == "forbidden":  # the workflows are in the main workspace: concealed
+        raise ApiError(404, "Workflow not found")
     if auth != "ok":
-        error = V2Error(401, "UNAUTHORIZED",
-                        "API key required" if auth == "missing" else "Invalid API key")  # fmt: skip
-        error.headers.append(_AUTH_CHALLENGE)
-        raise error
+        raise ApiError(401, "API key required" if auth == "missing" else "Invalid API key")
 
 
 def _envelope(state: ServerState, response: AnyResponse, taken: List[RateDecision]) -> AnyResponse:
@@ -78,15 +60,15 @@ def _answer(state: ServerState, work: Any, *args: Any) -> AnyResponse:
     taken: List[RateDecision] = []
     try:
         response = work(state, taken, *args)
-    except V2Error as exc:
-        response = exc.response()
+    except ApiError as exc:
+        response = exc.response(V2)
     return _envelope(state, response, taken)
 
 
 def _parse(request: Request) -> Body:
     content_type = request.headers.get("content-type", "application/json")
     if request.body.strip() and "json" not in content_type.lower():
-        raise V2Error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json")
+        raise ApiError(415, "Content-Type must be application/json")
     try:
         body = json.loads(request.body.decode("utf-8")) if request.body.strip() else {}
     except ValueError:
@@ -145,15 +127,15 @@ def _execute(
     wf_id: str,
 ) -> AnyResponse:  # fmt: skip
     if request.body_too_large:
-        raise V2Error(413, "PAYLOAD_TOO_LARGE", "Request body is too large")
+        raise ApiError(413, "Request body is too large")
     _authorize(state, request)
     workflow = state.workflow(wf_id)
     if workflow is None:
-        raise V2Error(404, "NOT_FOUND", "Workflow not found")
+        raise ApiError(404, "Workflow not found")
     body = _parse(request)
     _validate(body, request)
     if not workflow.deployed:
-        raise V2Error(403, "FORBIDDEN", "Workflow is not deployed")
+        raise ApiError(403, "Workflow is not deployed")
     run_id = request.headers.get("x-run-id")
     if run_id is not None and not EXECUTION_ID.match(run_id):
         raise _bad("X-Run-Id must be 1-128 characters of [A-Za-z0-9._:-]")
@@ -161,14 +143,13 @@ def _execute(
     taken.append(decision)
     if not decision.allowed:
         retry_at = iso(time.time() + decision.retry_after)
-        error = V2Error(429, "RATE_LIMITED", "API rate limit exceeded", {"retryAfter": retry_at})
-        error.headers.append(("Retry-After", decision.retry_after_header))
-        raise error
+        retry = [("Retry-After", decision.retry_after_header)]
+        raise ApiError(429, "API rate limit exceeded", {"retryAfter": retry_at}, headers=retry)
     if not state.take_budget():
-        raise V2Error(402, "USAGE_LIMIT_EXCEEDED", USAGE_MESSAGE)
+        raise ApiError(402, USAGE_MESSAGE)
     if run_id is not None and not state.runs.claim(run_id):
         details = {"code": "RUN_ID_CONFLICT", "runId": run_id}
-        raise V2Error(409, "CONFLICT", "Run ID has already been used", details)
+        raise ApiError(409, "Run ID has already been used", details)
     run_id = run_id or new_uuid()
     state.runs.claim(run_id)
     try:
@@ -199,24 +180,13 @@ def execute(state: ServerState, request: Request, fault: Optional[Fault], wf_id:
     return _answer(state, _execute, request, fault, wf_id)
 
 
-def _run_route(work: Callable[..., AnyResponse]) -> RouteHandler:
-    """The handler of a ``/runs/{runId}`` route: ``work`` inside the v2 error and rate envelope."""
-
-    def handler(
-        state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, run_id: str
-    ) -> AnyResponse:
-        return _answer(state, work, request, wf_id, run_id)
-
-    return handler
-
-
 def _find_run(state: ServerState, request: Request, wf_id: str, run_id: str) -> Any:
     _authorize(state, request)
     if state.workflow(wf_id) is None:
-        raise V2Error(404, "NOT_FOUND", "Workflow not found")
+        raise ApiError(404, "Workflow not found")
     run = state.runs.get(run_id)
     if run is None or run.workflow_id != wf_id:
-        raise V2Error(404, "NOT_FOUND", "Run not found")
+        raise ApiError(404, "Run not found")
     return run
 
 
@@ -260,15 +230,28 @@ def _resume_run(
         outcome = resume(state, run, context_id, body.get("input", {}))
     except ResumeRefusedError as exc:
         if exc.status == 404:
-            raise V2Error(404, "NOT_FOUND", exc.message) from exc
-        raise V2Error(409, "CONFLICT", "Run is not paused") from exc
+            raise ApiError(404, exc.message) from exc
+        raise ApiError(409, "Run is not paused") from exc
     data = v2_run_result(run, outcome)
     return json_response(200, {"data": data}, [("X-Run-Id", run_id)])
 
 
-V2_ROUTES: List[Route] = [
-    ("POST", ("api", "v2", "workflows", "*", "execute"), execute),
-    ("GET", ("api", "v2", "workflows", "*", "runs", "*"), _run_route(_get_run)),
-    ("POST", ("api", "v2", "workflows", "*", "runs", "*", "cancel"), _run_route(_cancel_run)),
-    ("POST", ("api", "v2", "workflows", "*", "runs", "*", "resume"), _run_route(_resume_run)),
-]
+def get_run(
+    state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, run_id: str
+) -> AnyResponse:
+    """``GET /api/v2/workflows/{id}/runs/{runId}``: a run's status (and output if asked)."""
+    return _answer(state, _get_run, request, wf_id, run_id)
+
+
+def cancel_run(
+    state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, run_id: str
+) -> AnyResponse:
+    """``POST /api/v2/workflows/{id}/runs/{runId}/cancel`` (best-effort)."""
+    return _answer(state, _cancel_run, request, wf_id, run_id)
+
+
+def resume_run(
+    state: ServerState, request: Request, fault: Optional[Fault], wf_id: str, run_id: str
+) -> AnyResponse:
+    """``POST /api/v2/workflows/{id}/runs/{runId}/resume``: resume a paused run."""
+    return _answer(state, _resume_run, request, wf_id, run_id)

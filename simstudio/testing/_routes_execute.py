@@ -1,4 +1,4 @@
-"""v1 routes: execute, workflow status, async jobs, usage limits and served execution files."""
+"""v1 execute routes: execute, workflow status, async jobs, usage limits, execution files."""
 
 from __future__ import annotations
 
@@ -88,6 +88,8 @@ def _execute(
         if not workflow.deployed:
             return json_response(403, wire.not_deployed())
     auth = state.auth(request)
+    if auth == "forbidden":
+        return json_response(403, wire.workspace_forbidden())
     if auth != "ok":
         return json_response(401, wire.execute_unauthorized(auth == "missing"))
     if workflow is None:
@@ -158,10 +160,11 @@ def _execute(
 def status(state: ServerState, request: Request, fault: Optional[Fault], wf_id: str) -> Response:
     """``GET /api/workflows/{id}/status``."""
     wire = state.wire
-    if wire.status_needs_auth and state.auth(request) != "ok":
+    auth = state.auth(request) if wire.status_needs_auth else "ok"
+    if auth in ("missing", "invalid"):
         return json_response(401, wire.status_unauthorized(request.request_id))
     workflow = state.workflow(wf_id)
-    if workflow is None:
+    if workflow is None or auth == "forbidden":  # another workspace's key: concealed
         return json_response(404, wire.status_not_found(request.request_id))
     return json_response(
         200,
@@ -176,17 +179,20 @@ def status(state: ServerState, request: Request, fault: Optional[Fault], wf_id: 
 def job(state: ServerState, request: Request, fault: Optional[Fault], job_id: str) -> Response:
     """``GET /api/jobs/{jobId}`` (the colon may arrive raw or as ``%3A``)."""
     auth = state.auth(request)
-    if auth != "ok":
+    if auth in ("missing", "invalid"):
         return json_response(401, state.wire.jobs_unauthorized(auth == "missing"))
     run = state.runs.by_job(job_id)
     if run is None:
         return json_response(404, {"error": "Task not found", "code": "TASK_NOT_FOUND"})
-    return json_response(200, state.wire.job_status(run))
+    if auth == "forbidden":
+        return json_response(403, state.wire.error("Access denied"))
+    owner = state.directory.owner.id
+    return json_response(200, state.wire.job_status(run, owner, state.directory.main.id))
 
 
 def usage_limits(state: ServerState, request: Request, fault: Optional[Fault]) -> Response:
     """``GET /api/users/me/usage-limits``: reflects the rate limit and the usage budget."""
-    if state.auth(request) != "ok":
+    if state.auth(request) in ("missing", "invalid"):  # any valid key has its user's limits
         body = {"error": "Authentication required", "code": "AUTHENTICATION_REQUIRED"}
         return json_response(401, body)
     limit = state.settings.rate_limit
