@@ -63,6 +63,14 @@ class Deadline:
         """
         return default if self._ends is None else self._left("before the request was sent")
 
+    def call_deadline(self) -> Optional[float]:
+        """The limit of a call with a deadline of its own (a stream): the time left, or ``None``.
+
+        Raises:
+            CommandTimeoutError: No time is left.
+        """
+        return None if self._ends is None else self._left("before the request was sent")
+
     def read_timeout(self, default: float, polling: bool = False) -> float:
         """The per-request timeout of the command's client, used by its reads.
 
@@ -114,5 +122,5 @@ class Deadline:
         left = self._ends - self._clock()
         if left <= 0:
             raise self.error(when)
-        # Whole milliseconds: error messages then say "within 0.5s", not "within 0.499692s".
-        return max(0.001, round(left, 3))
+        # Hundredths: error messages then say "within 0.5s", not "within 0.499692s".
+        return max(0.01, round(left, 2))

@@ -80,7 +80,8 @@ class Commands:
             parents=self._parents if server else [],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        parser.set_defaults(handler=handler, command_name=self._prefix + name)
+        # The parser itself too: main reports leftover arguments in the command's own name.
+        parser.set_defaults(handler=handler, command_name=self._prefix + name, parser=parser)
         return parser
 
     def group(self, name: str, *, summary: str) -> Commands:

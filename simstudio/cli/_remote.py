@@ -64,18 +64,26 @@ def follow_command(task_id: str, args: argparse.Namespace) -> str:
 
 
 def wait_for_job(
-    client: SimStudioClient, task_id: str, args: argparse.Namespace
+    client: SimStudioClient, task_id: str, args: argparse.Namespace, *, queued: bool = False
 ) -> Tuple[WorkflowExecutionResult, Dict[str, Any]]:
     """Wait for a job; a failed one becomes a ``success=False`` result, not an exception.
 
     When the wait stops early (Ctrl-C, ``--timeout``, a network error), stderr says how to
     follow the job, which keeps running on the server.
 
+    Args:
+        client: The command's client.
+        task_id: The job.
+        args: The command's options (``wait_timeout``, ``poll_interval``, ``deadline``...).
+        queued: The command has just queued the job: say its id on stderr first.
+
     Returns:
         The result and the last job state seen.
     """
     last: Dict[str, Any] = {}
     try:
+        if queued:  # inside the try: a Ctrl-C right after this line still gets the hint
+            err(f"queued job {task_id}; waiting for it (Ctrl-C stops waiting, not the job)")
         result = _wait(client, task_id, args, last)
     except ExecutionError as error:
         job = error.body if isinstance(error.body, dict) else dict(last)

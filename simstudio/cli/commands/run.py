@@ -122,7 +122,7 @@ def _stream_run(client: SimStudioClient, args: argparse.Namespace, input_data: A
         input_data,
         selected_outputs=args.selected_output,
         timeout=args.deadline.call_timeout(EXECUTE_TIMEOUT),
-        deadline=args.deadline.remaining(),
+        deadline=args.deadline.call_deadline(),
     ) as stream:
         for event in stream:
             if event.type == "chunk" and event.chunk and not args.as_json:
@@ -153,7 +153,6 @@ def _queue_run(client: SimStudioClient, args: argparse.Namespace, input_data: An
             out(f"status URL: {queued.status_url}")
             out(f"follow it with: {follow_command(queued.task_id, args)}")
         return EXIT_OK
-    # Said before waiting, so that the id is known whatever ends the wait.
-    err(f"queued job {queued.task_id}; waiting for it (Ctrl-C stops waiting, not the job)")
-    result, _job = wait_for_job(client, queued.task_id, args)
+    # queued=True: the id is on stderr before waiting, whatever ends the wait.
+    result, _job = wait_for_job(client, queued.task_id, args, queued=True)
     return _finish_run(result, args.as_json)
