@@ -81,7 +81,7 @@ def test_a_retry_or_poll_starts_only_if_it_can_finish_in_time(fake):
     assert limit.read_timeout(30.0) == 5.0
     limit.sleep(4.0)  # ends at 4 s: a 5 s request still fits
     assert fake.slept == [4.0]
-    with pytest.raises(CommandTimeoutError, match="no time for another poll"):
+    with pytest.raises(CommandTimeoutError, match="no time for another request"):
         limit.sleep(1.5)  # ends at 5.5 s: a 5 s request would end at 10.5 s
     assert fake.slept == [4.0]  # it gave up at once instead of sleeping first
 

@@ -110,7 +110,7 @@ class Deadline:
             handled = sys.exc_info()[1]
             if isinstance(handled, SimStudioError):
                 raise self.error(f"no time for another try after: {handled}")
-            raise self.error("no time for another poll")
+            raise self.error("no time for another request")
         self._sleep(seconds)
 
     def error(self, detail: str) -> CommandTimeoutError:

@@ -18,18 +18,28 @@ from ._output import (
     report_error,
     usage_error,
 )
-from ._parser import SERVER_EPILOG, Parser, new_commands
+from ._parser import Parser, new_commands
 from .commands import GROUPS
 
 __all__ = ["build_parser", "main"]
 
-_EPILOG = (
-    SERVER_EPILOG
-    + """
+_EPILOG = """\
+exit codes:
+  0    success
+  1    the workflow ran and failed (result success false, job failed or cancelled)
+  2    usage error: bad arguments, invalid --input JSON, no SIM_API_KEY
+  3    the API refused the request; stderr says: error: <message> (code X, HTTP N)
+  4    network problem: server unreachable, timed out (--timeout), stream cut off,
+       port in use (serve)
+  130  interrupted (Ctrl-C)
+
+environment:
+  SIM_API_KEY   the API key of the commands that call a server (or --api-key-stdin)
+  SIM_BASE_URL  the Sim server (default https://sim.ai; --base-url overrides it)
+
 Try it offline: `simstudio demo`, or `simstudio serve` in one terminal and the export line
 it prints in another.
 """
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +81,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         args, extra = parser.parse_known_args(list(argv) if argv is not None else None)
         if extra:
-            args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit_:  # --help, --version and usage errors
         return _exit_status(exit_.code)
     # The clock of --timeout starts now, before the API key is read or a byte is sent.

@@ -81,7 +81,9 @@ class Commands:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         # The parser itself too: main reports leftover arguments in the command's own name.
-        parser.set_defaults(handler=handler, command_name=self._prefix + name, parser=parser)
+        parser.set_defaults(
+            handler=handler, command_name=self._prefix + name, command_parser=parser
+        )
         return parser
 
     def group(self, name: str, *, summary: str) -> Commands:

@@ -6,7 +6,7 @@ import argparse
 import os
 import shlex
 import sys
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from .. import (
     ExecutionError,
@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_READ_TIMEOUT", "follow_command", "open_client", "wait_for_jo
 DEFAULT_READ_TIMEOUT = 30.0
 
 
-def _api_key(args: argparse.Namespace) -> Any:
+def _api_key(args: argparse.Namespace) -> Optional[str]:
     if args.api_key_stdin:
         key = sys.stdin.readline().strip()
         if not key:
