@@ -264,7 +264,9 @@ def test_wait_shows_no_progress_when_stderr_is_not_a_terminal(capsys, env):
         capsys, "run", "slow", "--wait", "--poll-interval", "0.02", "--input", '{"seconds": 0.1}'
     )
     assert code == 0
-    assert err == ""
+    # Only the queued job's id (printed before waiting), no progress line.
+    assert re.fullmatch(r"queued job \S+; waiting for it \(Ctrl-C stops [^\n]*\)\n", err)
+    assert "\r" not in err
 
 
 # ----------------------------------------------------------------------------- job

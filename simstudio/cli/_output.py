@@ -8,11 +8,11 @@ import sys
 import time
 from typing import Any, Dict
 
-from ._errors import (
+from .. import (
     APIConnectionError,
     ConfigurationError,
     ExecutionError,
-    RequestTimeoutError,
+    InvalidArgumentError,
     SimStudioError,
     StreamIncompleteError,
 )
@@ -32,7 +32,9 @@ __all__ = [
     "err",
     "out",
     "print_output",
+    "one_line",
     "report_error",
+    "usage_error",
 ]
 
 EXIT_OK = 0
@@ -115,31 +117,57 @@ class Progress:
             sys.stderr.flush()
 
 
+def usage_error(command: str, message: str) -> int:
+    """Print a usage error as one line on stderr.
+
+    Returns:
+        ``EXIT_USAGE``.
+    """
+    err(f"simstudio {command}: error: {one_line(message)}")
+    return EXIT_USAGE
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks folded into spaces."""
+    return " ".join(text.split())
+
+
 def _exit_code_for(error: SimStudioError) -> int:
-    if isinstance(error, ConfigurationError):
+    # The caller's own mistakes (a bad argument or base URL) are usage errors, whatever the SDK
+    # call that noticed them.
+    if isinstance(error, (ConfigurationError, InvalidArgumentError)):
         return EXIT_USAGE
     if isinstance(error, ExecutionError):
         return EXIT_WORKFLOW_FAILED
-    if isinstance(error, (APIConnectionError, RequestTimeoutError, StreamIncompleteError)):
+    if isinstance(error, (APIConnectionError, StreamIncompleteError)):
         return EXIT_CONNECTION
     return EXIT_API_ERROR
 
 
-def report_error(error: SimStudioError, as_json: bool) -> int:
+def report_error(error: SimStudioError, as_json: bool, command: str) -> int:
     """Describe an SDK error on stderr (and as JSON on stdout with ``--json``).
+
+    Args:
+        error: What the SDK raised.
+        as_json: Also write the ``{"error": {...}}`` document to stdout.
+        command: The subcommand, named in the line of a usage error.
 
     Returns:
         The exit code for the error: 1, 2, 3 or 4.
     """
-    details = []
-    if error.code:
-        details.append(f"code {error.code}")
-    if error.status is not None:
-        details.append(f"HTTP {error.status}")
-    suffix = f" ({', '.join(details)})" if details else ""
-    err(f"error: {error}{suffix}")
-    if error.request_id:
-        err(f"request id: {error.request_id}")
+    code = _exit_code_for(error)
+    if code == EXIT_USAGE:
+        usage_error(command, str(error))
+    else:
+        details = []
+        if error.code:
+            details.append(f"code {error.code}")
+        if error.status is not None:
+            details.append(f"HTTP {error.status}")
+        suffix = f" ({', '.join(details)})" if details else ""
+        err(f"error: {error}{suffix}")
+        if error.request_id:
+            err(f"request id: {error.request_id}")
     if as_json:
         emit_json(
             {
@@ -153,4 +181,4 @@ def report_error(error: SimStudioError, as_json: bool) -> int:
                 }
             }
         )
-    return _exit_code_for(error)
+    return code
