@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import simstudio
+import simstudio.resources
 import simstudio.sse
 import simstudio.testing
 from simstudio import SimStudioError
@@ -70,6 +71,18 @@ def anchors(site, page):
 def test_api_reference_lists_every_public_name(site, page, module):
     ids = anchors(site, page)
     missing = [name for name in module.__all__ if f"{module.__name__}.{name}" not in ids]
+    assert missing == []
+
+
+def test_api_reference_lists_every_namespace_method(site):
+    ids = anchors(site, "resources")
+    missing = [
+        f"{name}.{method}"
+        for name in simstudio.resources.__all__
+        for method, _ in inspect.getmembers(getattr(simstudio.resources, name))
+        if not method.startswith("_")
+        and f"simstudio.resources.{name}.{method}" not in ids
+    ]
     assert missing == []
 
 
