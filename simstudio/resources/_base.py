@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any, Callable, Optional, Tuple, TypeVar
 
 from .._config import Timeout, resolve_timeout
+from .._errors import SimStudioError
+from .._polling import poll
 from .._requester import Requester
 from .._responses import Answer
+from .._retry import read_should_retry
 from ..types._base import APIObject, with_response
 
 __all__ = ["Resource"]
 
 R = TypeVar("R", bound=APIObject)
+T = TypeVar("T")
 
 
 class Resource:
@@ -30,6 +34,34 @@ class Resource:
     def _timeouts(self, timeout: Optional[Timeout]) -> Tuple[float, float]:
         """The ``(connect, read)`` pair a call uses."""
         return resolve_timeout(timeout, self._requester.options.timeout)
+
+    def _poll(
+        self,
+        fetch: Callable[[Tuple[float, float]], Optional[T]],
+        is_done: Callable[[T], bool],
+        *,
+        what: str,
+        timeout: float,
+        poll_interval: float,
+        max_poll_interval: float,
+        on_status: Optional[Callable[[T], None]] = None,
+        keep_going: Callable[[SimStudioError], bool] = read_should_retry,
+    ) -> T:
+        """Poll with the client's timeouts and (injectable) clock and sleep; see ``poll``."""
+        state = self._requester.state
+        return poll(
+            fetch,
+            is_done,
+            what=what,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            read_timeout=self._requester.options.timeout,
+            clock=state.clock,
+            sleep=state.sleep,
+            on_status=on_status,
+            keep_going=keep_going,
+        )
 
     @staticmethod
     def _build(build: Callable[[Any], R], answer: Answer) -> R:

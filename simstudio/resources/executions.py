@@ -7,7 +7,7 @@ from typing import Any, List, Mapping, Optional, Sequence, Tuple, Union
 from .._config import Timeout
 from .._errors import NotFoundError, SimStudioError
 from .._inputs import build_execute_body, encode_json, resource_path
-from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT, poll
+from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT
 from .._retry import read_should_retry
 from ..types._base import with_response
 from ..types._wire import object_body, str_or_none
@@ -94,7 +94,6 @@ class Executions(Resource):
         Raises:
             RequestTimeoutError: The run was still going at the deadline.
         """
-        requester = self._requester
 
         def fetch(timeouts: Tuple[float, float]) -> ExecutionDetails:
             return self._get(
@@ -104,16 +103,13 @@ class Executions(Resource):
         def keep_going(error: SimStudioError) -> bool:
             return isinstance(error, NotFoundError) or read_should_retry(error)
 
-        return poll(
+        return self._poll(
             fetch,
             lambda details: details.is_finished,
             what=f"wait_for_execution({execution_id!r})",
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
-            read_timeout=requester.options.timeout,
-            clock=requester.state.clock,
-            sleep=requester.state.sleep,
             keep_going=keep_going,
         )
 

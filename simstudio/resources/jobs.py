@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from .._config import Timeout
 from .._errors import ExecutionError, InvalidResponseError
 from .._inputs import resource_path
-from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT, poll
+from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT
 from ..types._wire import dict_or_none, error_text, str_or_none
 from ..types.jobs import JobStatus
 from ..types.workflows import WorkflowExecutionResult
@@ -116,21 +116,17 @@ class Jobs(Resource):
                 (``EXECUTION_CANCELLED``); the job is on ``error.body``.
             RequestTimeoutError: The job was still running at the deadline.
         """
-        requester = self._requester
 
         def fetch(timeouts: Tuple[float, float]) -> JobStatus:
             return self._get(task_id, timeouts, extra_headers, retry="never")
 
-        job = poll(
+        job = self._poll(
             fetch,
             lambda state: state.is_finished,
             what=f"wait_for_job({task_id!r})",
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
-            read_timeout=requester.options.timeout,
-            clock=requester.state.clock,
-            sleep=requester.state.sleep,
             on_status=on_status,
         )
         return job_result(task_id, job)
