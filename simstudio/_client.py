@@ -39,13 +39,17 @@ from ._models import (
 from ._responses import Answer, decode_json, failed_run_or_raise
 from ._retry import RetryPolicy
 from ._run_control import RunControlMixin
-from ._streaming import WorkflowStream, open_workflow_stream
+from ._streaming import (
+    DEFAULT_IDLE,
+    DEFAULT_MAX_TEXT_CHARS,
+    IdleTimeout,
+    WorkflowStream,
+    open_workflow_stream,
+)
 
 __all__ = ["Client", "SimStudioClient"]
 
 ExecuteResult = Union[WorkflowExecutionResult, AsyncExecutionResult]
-
-_DEFAULT_STREAM_READ_TIMEOUT = 300.0
 
 
 class SimStudioClient(JobsMixin, RunControlMixin):
@@ -160,7 +164,8 @@ class SimStudioClient(JobsMixin, RunControlMixin):
             input_data: The workflow input: a dict of start-block fields (file objects anywhere
                 in it are uploaded as base64 data URLs), or any JSON value (sent as ``input``).
             timeout: Seconds to wait for the answer (default: the client's, 30 s). For a stream
-                it is the connect/first-byte timeout; see :meth:`stream_workflow`.
+                it bounds the connection, the first answer and, when given, every wait for
+                bytes; see :meth:`stream_workflow`.
             stream: Return a :class:`WorkflowStream` of events as they arrive.
             selected_outputs: Block outputs to stream, as ``"blockName.attribute"``.
             async_execution: Queue the run and return an :class:`AsyncExecutionResult` at once.
@@ -443,10 +448,11 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         *,
         selected_outputs: Optional[Sequence[str]] = None,
         timeout: Optional[Timeout] = None,
-        idle_timeout: Optional[float] = _DEFAULT_STREAM_READ_TIMEOUT,
+        idle_timeout: IdleTimeout = DEFAULT_IDLE,
         deadline: Optional[float] = None,
         execution_id: Optional[str] = None,
         collect_text: bool = True,
+        max_text_chars: Optional[int] = DEFAULT_MAX_TEXT_CHARS,
     ) -> WorkflowStream:
         """Run a workflow and stream its events as they arrive.
 
@@ -455,15 +461,21 @@ class SimStudioClient(JobsMixin, RunControlMixin):
             input_data: The workflow input, as for :meth:`execute_workflow`.
             selected_outputs: Block outputs to stream (``"agent1.content"``); without them Sim
                 sends no text chunks, only the final result.
-            timeout: Connect and first-answer timeout (default: the client's).
-            idle_timeout: Longest silence between bytes once streaming (default 300 s; Sim
-                sends no heartbeats while an agent thinks). ``None`` waits forever.
+            timeout: Connect and first-answer timeout (default: the client's). Given
+                explicitly, it also bounds every wait for bytes once streaming, as ``timeout``
+                does for every read in requests; ``idle_timeout`` overrides that.
+            idle_timeout: Longest silence between bytes once streaming. Default: the explicit
+                ``timeout``'s read part, else 300 s (Sim sends no heartbeats while an agent
+                thinks). ``None`` waits forever.
             deadline: Optional limit in seconds on the whole stream.
             execution_id: The id to claim for the run (default: a fresh UUID), available as
-                ``stream.execution_id`` for :meth:`cancel_execution` -- Sim's stream itself
-                never says which run it is.
+                ``stream.execution_id`` and ``stream.result.execution_id`` for
+                :meth:`cancel_execution` -- Sim's stream itself never says which run it is.
             collect_text: Keep the streamed text for ``stream.text`` and the result; turn off
                 for unbounded streams to hold memory flat.
+            max_text_chars: Most characters of text kept (default 16 Mi, i.e. 16 MiB of ASCII);
+                beyond it ``stream.text_truncated`` and ``result.text_truncated`` are True.
+                ``None`` keeps everything.
 
         Returns:
             A :class:`WorkflowStream`; iterate it, or use it as a context manager.
@@ -475,21 +487,23 @@ class SimStudioClient(JobsMixin, RunControlMixin):
         url, headers, timeouts = self._outgoing(
             request.path, request.body, dict(request.headers, Accept="text/event-stream"), timeout
         )
-        stream = open_workflow_stream(
+        return open_workflow_stream(
             self._transport,
             url,
             headers=headers,
             body=request.body,
             timeout=timeouts,
+            timeout_given=timeout is not None,
             idle_timeout=idle_timeout,
             deadline=deadline,
             what=f"stream_workflow({workflow_id!r})",
             on_headers=self._record_rate_limit,
             wall_clock=self._wall_clock,
+            clock=self._clock,
             collect_text=collect_text,
+            max_text_chars=max_text_chars,
+            execution_id=request.execution_id,
         )
-        stream.execution_id = request.execution_id
-        return stream
 
     # ----------------------------------------------------------------- reads
 

@@ -89,7 +89,8 @@ class WorkflowExecutionResult:
 
     ``success`` is False for a run that failed; ``error`` then says why and ``output`` keeps any
     partial output. A Response-block workflow's custom JSON body arrives as ``output`` with its
-    HTTP status in ``http_status``.
+    HTTP status in ``http_status``. ``text_truncated`` is True for a streamed run whose text
+    outgrew the stream's ``max_text_chars``: the streamed outputs in ``output`` are cut short.
     """
 
     success: bool
@@ -102,6 +103,7 @@ class WorkflowExecutionResult:
     execution_id: Optional[str] = None
     status: Optional[str] = None
     http_status: Optional[int] = None
+    text_truncated: bool = False
 
     @classmethod
     def from_wire(cls, body: Any, http_status: Optional[int] = None) -> WorkflowExecutionResult:

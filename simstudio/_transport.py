@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from typing import (
+    Callable,
     Dict,
     Iterator,
     Mapping,
@@ -24,6 +25,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from ._bytestream import ByteStream, SocketKeepingAdapter
 from ._errors import (
     APIConnectionError,
     InvalidResponseError,
@@ -133,7 +135,7 @@ class HTTPTransport:
     @staticmethod
     def _new_session() -> requests.Session:
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=_POOL_SIZE)
+        adapter = SocketKeepingAdapter(pool_connections=4, pool_maxsize=_POOL_SIZE)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         return session
@@ -259,6 +261,30 @@ class HTTPTransport:
         if failed:
             content = _redact_key(content, getattr(response, "request", None))
         return Answer(response.status_code, response.headers, content)
+
+    @staticmethod
+    def open_body(
+        response: requests.Response,
+        *,
+        what: str,
+        timeout: Tuple[float, float],
+        idle_timeout: Optional[float],
+        deadline_at: Optional[float],
+        deadline: Optional[float],
+        clock: Callable[[], float],
+    ) -> ByteStream:
+        """The body of a streamed answer as a :class:`ByteStream`, each wait for bytes bounded
+        by ``idle_timeout`` and the absolute ``deadline_at`` (on ``clock``; ``deadline`` is its
+        length in seconds, for messages)."""
+        return ByteStream(
+            response,
+            what=what,
+            idle_timeout=idle_timeout,
+            deadline_at=deadline_at,
+            deadline=deadline,
+            clock=clock,
+            read_timeout=timeout[1],
+        )
 
 
 def _redact_key(content: bytes, request: Optional[requests.PreparedRequest]) -> bytes:
