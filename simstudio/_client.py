@@ -39,13 +39,8 @@ from ._models import (
 from ._responses import Answer, decode_json, failed_run_or_raise
 from ._retry import RetryPolicy
 from ._run_control import RunControlMixin
-from ._streaming import (
-    DEFAULT_IDLE,
-    DEFAULT_MAX_TEXT_CHARS,
-    IdleTimeout,
-    WorkflowStream,
-    open_workflow_stream,
-)
+from ._stream_open import DEFAULT_IDLE, IdleTimeout, open_workflow_stream
+from ._streaming import DEFAULT_MAX_TEXT_CHARS, WorkflowStream
 
 __all__ = ["Client", "SimStudioClient"]
 

@@ -21,7 +21,7 @@ from simstudio import (
     _streaming,
 )
 from simstudio._stream_events import result_event
-from simstudio._streaming import DEFAULT_IDLE, DEFAULT_IDLE_TIMEOUT, stream_idle_timeout
+from simstudio._stream_open import DEFAULT_IDLE, DEFAULT_IDLE_TIMEOUT, stream_idle_timeout
 
 FINAL = {"event": "final", "data": {"success": True, "output": {}}}
 QUOTED = b'data: "[DONE]"\n\n'
