@@ -26,6 +26,14 @@ def _sections() -> Dict[str, Any]:
                   "plain_cpu_ratio": 1.05, "overhead_us": -70.0,
                   "fake_transport": {"sdk_us": 260.0, "raw_us": 245.0, "ratio": 1.06}},
         "reuse": {"rows": [{"scenario": "3 x execute_workflow", "requests": 3, "connections": 2}]},
+        "memory": {"stream_mb": 50.0, "chunk_chars": 16000, "max_text_mb": 16.8,
+                   "rows": [{"mode": "defaults", "method": "rss", "peak_mb": 50.0,
+                             "baseline_rss_mb": 30.0, "received_mb": 50.0, "seconds": 1.0},
+                            {"mode": "iter_sse", "method": "tracemalloc", "peak_mb": 0.2,
+                             "retained_mb": 0.1, "baseline_rss_mb": 30.0, "received_mb": 50.0,
+                             "seconds": 1.0}],
+                   "small_chunks": {"chunks": 10, "text_mb": 4.0, "stream_text_mb": 4.1,
+                                    "list_of_chunks_mb": 61.0}},
         "batch": {"items": 10, "per_minute": 6000.0, "burst": 10, "elapsed_s": 0.1, "failed": 0,
                   "rate_limited_retries": 0, "achieved_per_s": 100.0, "allowed": 20.0,
                   "fraction_of_allowed": 0.5, "fraction_of_rate": 1.0},
@@ -43,6 +51,8 @@ def test_summary_marks_targets() -> None:
     assert rows["1. execute_workflow time / raw requests (wall, paired median)"] is True
     assert rows["2. TCP connections: 3 x execute_workflow"] is False
     assert rows["9. execute_batch throughput / allowed (burst + rate x elapsed)"] is False
+    assert rows["6. RSS peak above baseline, 50 MB stream, defaults"] is False  # > 2 x 16.8 + 10
+    assert rows["6. tracemalloc peak above baseline, 50 MB stream, iter_sse"] is True
     text = _report.render_text({"sections": _sections(), "errors": {}})
     assert "MISS" in text
     assert "PASS" in text
