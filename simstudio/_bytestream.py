@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import time
 import zlib
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
@@ -146,8 +147,11 @@ class ByteStream:
                 yield tail
 
     def drain(self, max_bytes: int, max_seconds: float) -> bool:
-        """Read and discard the rest of the body for at most ``max_seconds`` (on ``clock``) and
-        ``max_bytes``, so the connection can go back to the pool.
+        """Read and discard the rest of the body for at most ``max_seconds`` and ``max_bytes``,
+        so the connection can go back to the pool.
+
+        The seconds are real ones (``time.monotonic``), whatever ``clock`` is: they bound time
+        spent waiting on the socket, not a deadline of the caller's.
 
         Returns:
             Whether the body ended (the connection is reusable); ``False`` leaves it to
@@ -155,11 +159,11 @@ class ByteStream:
         """
         if self.finished or self.closed or not self._reusable:
             return self.finished
-        stop_at = self._clock() + max_seconds
+        stop_at = time.monotonic() + max_seconds
         drained = 0
         try:
             while drained <= max_bytes:
-                remaining = stop_at - self._clock()
+                remaining = stop_at - time.monotonic()
                 if remaining <= 0:
                     return False
                 self._set_wait(remaining)

@@ -107,10 +107,11 @@ class WorkflowStream:
             )
         return f"<WorkflowStream {self._what}, {state}>"
 
-    def __del__(self) -> None:
+    def __del__(self, _warn: Callable[..., None] = warnings.warn) -> None:
+        # ``_warn`` is bound at definition: module globals may be gone at interpreter exit.
         if getattr(self, "_release", None) is None:  # closed, or nothing to close
             return
-        warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2, source=self)
+        _warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2, source=self)
         self.close()
 
     @property

@@ -154,9 +154,13 @@ def test_close_delimited_on_an_injected_session_falls_back_to_the_read_timeout(
 # ----------------------------------------------------------------------------- finished streams
 
 
-@pytest.mark.parametrize("framing", ["chunked", "close"])
+@pytest.mark.parametrize(
+    ("framing", "clock"),
+    [("chunked", None), ("close", None), ("chunked", lambda: 0.0)],
+    ids=["chunked", "close", "chunked-frozen-client-clock"],
+)
 def test_a_finished_stream_returns_while_the_server_keeps_talking(
-    serve: Any, framing: str
+    serve: Any, framing: str, clock: Any
 ) -> None:
     stop = threading.Event()
 
@@ -168,11 +172,11 @@ def test_a_finished_stream_returns_while_the_server_keeps_talking(
             conn.body(framing, b": keep-alive\n\n")
 
     server = serve(script)
-    with SimStudioClient(KEY, server.base_url) as client:
+    with SimStudioClient(KEY, server.base_url, clock=clock) as client:
         started = time.monotonic()
         stream = client.stream_workflow("wf", selected_outputs=OUTPUTS)
         assert consume(stream) == ["chunk", "done"]
-        assert time.monotonic() - started < 1.0  # the drain stops after 0.1 s
+        assert time.monotonic() - started < 1.0  # the drain stops after 0.1 s of real time
     stop.set()
     assert stream.text == "done soon"
 
