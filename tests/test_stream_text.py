@@ -64,10 +64,10 @@ def test_many_small_chunks_cost_about_their_text() -> None:
     text = StreamText(max_chars=None)
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    for i in range(200_000):  # 800 KB of text in 4-character tokens, each a new str
+    for i in range(100_000):  # 400 KB of text in 4-character tokens, each a new str
         text.add("a", f"t{i % 10}k ")
     grown = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    # One str kept per chunk would hold about 200_000 x 60 bytes = 12 MB.
-    assert grown < 2_000_000
-    assert text.text == "".join(f"t{i % 10}k " for i in range(200_000))
+    # One str kept per chunk would hold about 100_000 x 60 bytes = 6 MB.
+    assert grown < 1_000_000
+    assert text.text == "".join(f"t{i % 10}k " for i in range(100_000))
