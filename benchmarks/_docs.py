@@ -59,9 +59,11 @@ _METHOD = """\
    "close-delimited" uses `Fault(framing="close")` (no chunked encoding, body ends at close).
 6. **Peak memory.** Each row is a fresh interpreter consuming the whole stream after a small
    warm-up stream: RSS peak from `/proc/self/status` (`VmHWM`, reset through
-   `/proc/self/clear_refs` after the baseline) and, in a separate child, `tracemalloc`'s peak.
-   `collect_text=True` (the default) keeps the text for `stream.text` and the final result,
-   so it grows with the stream by design.
+   `/proc/self/clear_refs` after the baseline) and, in a separate child, `tracemalloc`'s peak
+   and what the finished stream (with its result) still holds. The modes: iterating with the
+   defaults, `iter_sse()`, `collect_text=False` and `max_text_chars=None`. The small-chunk
+   line feeds 4-character chunks to the stream's text store and, in the same process, to a
+   plain list of strings (one object per chunk), measured with `tracemalloc`.
 7. **Import time.** Fresh `python -c 'import x'` processes, interleaved, median; bytecode is
    cached first (in a private `PYTHONPYCACHEPREFIX`), as after a normal `pip install`.
 9. **Batch.** `execute_batch` of `echo` runs (4 workers, `requests_per_minute="auto"`)
@@ -75,20 +77,19 @@ _FINDINGS = """\
 ## What the numbers say
 
 - **Per call, the SDK takes {wall_ratio} the time of hand-written requests code.** Most of
-  a call's client CPU is `requests` itself, and the largest single item is `Session.request`
-  re-reading and
-  decoding every environment variable (twice) to find proxy settings, on every call. The
-  session the SDK creates caches that answer per origin and recomputes it whenever
-  `os.environ`, the session's proxy/verify/cert settings or the origin change (on Linux and
-  other platforms where proxies come from the environment only), so behaviour is exactly
-  requests'. Given a plain `requests.Session()` (the "like for like" row) the SDK does the
-  same per-call work as the raw code plus its own (input validation, building the body,
-  the typed result) and takes {plain_ratio} the time; the "without the network" line puts
-  the SDK's own work at {own_us} per call, {own_share} of `requests`' own CPU per call and
-  {own_rtt} of a loopback round trip.
-- **A finished stream does not cost a connection.** Reading a stream to its terminator
-  drains the rest of the chunked body (bounded in time and bytes), so the socket goes back
-  to the pool; 100 streams and 100 calls share one TCP connection.
+  a call's client CPU is `requests` itself; its largest single item is `Session.request`
+  re-reading and decoding every environment variable to find proxy settings, on every call,
+  for the SDK exactly as for the raw code. (The SDK once cached that answer per origin, which
+  made its calls cheaper than raw requests, but the cache depended on private details of
+  `os.environ` and `requests`; it was removed.) Given a plain `requests.Session()` (the
+  "like for like" row) the SDK does the same per-call work as the raw code plus its own
+  (input validation, building the body, the typed result) and takes {plain_ratio} the time;
+  the "without the network" line puts the SDK's own work at {own_us} per call, {own_share}
+  of `requests`' own CPU per call and {own_rtt} of a loopback round trip.
+- **A finished stream does not cost a connection.** Reading a stream to its terminal frame
+  drains the rest of the body for at most 0.1 s (and 64 KiB), so the socket goes back to the
+  pool; 100 streams and 100 calls share one TCP connection. A server that keeps the body
+  open after the terminal frame costs 0.1 s and the connection, never a hang.
 - **Parsing is not where streaming time goes.** `SSEDecoder` runs at a few hundred MB/s,
   {parser_vs}, {floor} the speed of a bare `bytes.split` that does no SSE parsing
   at all. Per event, decoding the JSON and building the typed `StreamEvent` costs several
@@ -98,9 +99,13 @@ _FINDINGS = """\
   full trip through urllib3's read path. The end-to-end figure is therefore a small
   fraction of the parser's speed; it is still over a hundred thousand typed events per
   second on one core, far above what a model streams.
-- **Memory stays flat** with `collect_text=False`, however long the stream. The default
-  (`collect_text=True`) keeps the streamed text for `stream.text` and the final result, and
-  joining it at the end briefly needs a second copy: about twice the text size.
+- **Memory is bounded by default.** A stream keeps its text once, per block, for
+  `stream.text` and the final result, up to `max_text_chars` (16 Mi characters; the result
+  then says `text_truncated=True`); the peak is about twice what is kept, because joining
+  the text into the result's string needs one more copy for a moment. `iter_sse()` (a proxy)
+  and `collect_text=False` keep nothing: memory stays flat however long the stream.
+  `max_text_chars=None` keeps all of it and grows with the stream by design. Text arriving
+  a few characters per chunk costs about its own size, not ~60 bytes per chunk.
 - **Import** costs `requests` plus a little: the SDK's own modules and the few standard
   modules `requests` does not already load (`uuid`, `dataclasses`, `concurrent.futures`).
 """

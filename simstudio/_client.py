@@ -32,11 +32,11 @@ from ._config import (
 from ._errors import InvalidArgumentError
 from ._requester import ClientState, Requester, RequestOptions, check_headers
 from ._retry import RetryPolicy
-from ._streaming import WorkflowStream
+from ._stream_open import DEFAULT_IDLE, IdleTimeout
+from ._streaming import DEFAULT_MAX_TEXT_CHARS, WorkflowStream
 from ._transport import HTTPTransport
 from .resources import Executions, Jobs, Runs, Usage, Workflows, Workspaces
 from .resources._execute import ExecuteResult
-from .resources.workflows import DEFAULT_STREAM_IDLE_TIMEOUT
 from .types.batch import BatchItem, BatchResult
 from .types.executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from .types.jobs import JobStatus
@@ -315,7 +315,8 @@ class SimStudioClient:
             input_data: The workflow input: a dict of start-block fields (file objects anywhere
                 in it are uploaded as base64 data URLs), or any JSON value (sent as ``input``).
             timeout: Seconds to wait for the answer (default: the client's, 30 s). For a stream
-                it is the connect/first-byte timeout; see :meth:`stream_workflow`.
+                it bounds the connection, the first answer and, when given, every wait for
+                bytes; see :meth:`stream_workflow`.
             stream: Return a :class:`WorkflowStream` of events as they arrive.
             selected_outputs: Block outputs to stream, as ``"blockName.attribute"``.
             async_execution: Queue the run and return an :class:`AsyncExecutionResult` at once.
@@ -513,14 +514,16 @@ class SimStudioClient:
         *,
         selected_outputs: Optional[Sequence[str]] = None,
         timeout: Optional[Timeout] = None,
-        idle_timeout: Optional[float] = DEFAULT_STREAM_IDLE_TIMEOUT,
+        idle_timeout: IdleTimeout = DEFAULT_IDLE,
         deadline: Optional[float] = None,
         execution_id: Optional[str] = None,
         collect_text: bool = True,
+        max_text_chars: Optional[int] = DEFAULT_MAX_TEXT_CHARS,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> WorkflowStream:
         """Run a workflow and stream its events as they arrive (``client.workflows.stream``,
-        which documents the arguments)."""
+        which documents the arguments). An explicit ``timeout`` also bounds every wait for
+        bytes once streaming; without one, the stream may be silent for 300 s."""
         return self.workflows.stream(
             workflow_id,
             input_data,
@@ -530,6 +533,7 @@ class SimStudioClient:
             deadline=deadline,
             execution_id=execution_id,
             collect_text=collect_text,
+            max_text_chars=max_text_chars,
             extra_headers=extra_headers,
         )
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 import time
 from typing import (
-    TYPE_CHECKING,
     Any,
+    Callable,
     Dict,
     Iterator,
     List,
     Mapping,
-    MutableMapping,
     Optional,
     Tuple,
-    Union,
 )
 from urllib.parse import urljoin, urlsplit
 
@@ -30,6 +27,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from ._bytestream import ByteStream, SocketKeepingAdapter
 from ._errors import (
     APIConnectionError,
     InvalidResponseError,
@@ -38,12 +36,6 @@ from ._errors import (
     SimStudioError,
 )
 from ._responses import Answer
-
-if TYPE_CHECKING:
-    from requests.sessions import _Settings
-
-    # os.environ's raw bytes at the time, and the settings computed per (origin, options).
-    _EnvState = Tuple[Dict[Any, Any], Dict[Tuple[Any, ...], _Settings]]
 
 __all__ = ["HTTPTransport", "map_exception"]
 
@@ -201,52 +193,6 @@ def _classify(
     return failure(APIConnectionError, f"the connection to {origin} failed", type(exc).__name__)
 
 
-# Where urllib reads proxy settings from the environment only (macOS and Windows also ask the
-# system's configuration, which no snapshot of os.environ can vouch for).
-_ENV_ONLY_PROXIES = sys.platform != "darwin" and os.name != "nt"
-
-
-class _Session(requests.Session):
-    """The session the SDK creates: a ``requests.Session`` that remembers, per origin, what it
-    read from the environment, for as long as the environment stays the same.
-
-    ``Session.request`` re-reads and decodes every environment variable on each call to find
-    proxy settings (about 100 us per call with a few dozen variables, a third of the client's
-    CPU time for a small execute). The answer depends only on the environment, the URL's
-    scheme and host and the session's own settings, so it is computed again whenever any of
-    them differs; behaviour is exactly that of ``requests``.
-    """
-
-    def merge_environment_settings(
-        self,
-        url: Union[str, bytes, None],
-        proxies: Optional[MutableMapping[str, str]],
-        stream: Optional[bool],
-        verify: Union[bool, str, None],
-        cert: Union[str, Tuple[str, str], None],
-    ) -> _Settings:
-        env = getattr(os.environ, "_data", None)
-        cacheable = _ENV_ONLY_PROXIES and isinstance(env, dict) and isinstance(url, str)
-        if proxies or not cacheable:
-            return super().merge_environment_settings(url, proxies, stream, verify, cert)
-        state: Optional[_EnvState] = getattr(self, "_env_state", None)
-        if state is None or state[0] != env:
-            state = (dict(env or {}), {})
-            self._env_state = state
-        try:
-            key = (urlsplit(str(url))[:2], stream, verify, cert, self.trust_env, self.stream,
-                   self.verify, self.cert, tuple(sorted(self.proxies.items())))  # fmt: skip
-            settings = state[1].get(key)
-        except TypeError:  # an unhashable setting: no caching
-            return super().merge_environment_settings(url, proxies, stream, verify, cert)
-        if settings is None:
-            settings = super().merge_environment_settings(url, {}, stream, verify, cert)
-            state[1][key] = settings
-        fresh = settings.copy()
-        fresh["proxies"] = dict(settings["proxies"])  # requests may add to it
-        return fresh
-
-
 class HTTPTransport:
     """Sends requests for one client over a shared, thread-safe ``requests.Session``.
 
@@ -263,8 +209,8 @@ class HTTPTransport:
 
     @staticmethod
     def _new_session() -> requests.Session:
-        session = _Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=_POOL_SIZE)
+        session = requests.Session()
+        adapter = SocketKeepingAdapter(pool_connections=4, pool_maxsize=_POOL_SIZE)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         return session
@@ -397,6 +343,30 @@ class HTTPTransport:
         if failed:
             content = _redact_key(content, getattr(response, "request", None))
         return Answer(response.status_code, response.headers, content)
+
+    @staticmethod
+    def open_body(
+        response: requests.Response,
+        *,
+        what: str,
+        timeout: Tuple[float, float],
+        idle_timeout: Optional[float],
+        deadline_at: Optional[float],
+        deadline: Optional[float],
+        clock: Callable[[], float],
+    ) -> ByteStream:
+        """The body of a streamed answer as a :class:`ByteStream`, each wait for bytes bounded
+        by ``idle_timeout`` and the absolute ``deadline_at`` (on ``clock``; ``deadline`` is its
+        length in seconds, for messages)."""
+        return ByteStream(
+            response,
+            what=what,
+            idle_timeout=idle_timeout,
+            deadline_at=deadline_at,
+            deadline=deadline,
+            clock=clock,
+            read_timeout=timeout[1],
+        )
 
 
 def _redact_key(content: bytes, request: Optional[requests.PreparedRequest]) -> bytes:

@@ -15,7 +15,7 @@ if ROOT not in sys.path:
 
 from benchmarks import _report, _stats, bench_reuse  # noqa: E402
 from simstudio import SimStudioClient  # noqa: E402
-from simstudio._transport import _ENV_ONLY_PROXIES, _Session  # noqa: E402
+from simstudio._transport import HTTPTransport  # noqa: E402
 
 
 def _sections() -> Dict[str, Any]:
@@ -26,6 +26,14 @@ def _sections() -> Dict[str, Any]:
                   "plain_cpu_ratio": 1.05, "overhead_us": -70.0,
                   "fake_transport": {"sdk_us": 260.0, "raw_us": 245.0, "ratio": 1.06}},
         "reuse": {"rows": [{"scenario": "3 x execute_workflow", "requests": 3, "connections": 2}]},
+        "memory": {"stream_mb": 50.0, "chunk_chars": 16000, "max_text_mb": 16.8,
+                   "rows": [{"mode": "defaults", "method": "rss", "peak_mb": 50.0,
+                             "baseline_rss_mb": 30.0, "received_mb": 50.0, "seconds": 1.0},
+                            {"mode": "iter_sse", "method": "tracemalloc", "peak_mb": 0.2,
+                             "retained_mb": 0.1, "baseline_rss_mb": 30.0, "received_mb": 50.0,
+                             "seconds": 1.0}],
+                   "small_chunks": {"chunks": 10, "text_mb": 4.0, "stream_text_mb": 4.1,
+                                    "list_of_chunks_mb": 61.0}},
         "batch": {"items": 10, "per_minute": 6000.0, "burst": 10, "elapsed_s": 0.1, "failed": 0,
                   "rate_limited_retries": 0, "achieved_per_s": 100.0, "allowed": 20.0,
                   "fraction_of_allowed": 0.5, "fraction_of_rate": 1.0},
@@ -43,6 +51,8 @@ def test_summary_marks_targets() -> None:
     assert rows["1. execute_workflow time / raw requests (wall, paired median)"] is True
     assert rows["2. TCP connections: 3 x execute_workflow"] is False
     assert rows["9. execute_batch throughput / allowed (burst + rate x elapsed)"] is False
+    assert rows["6. RSS peak above baseline, 50 MB stream, defaults"] is False  # > 2 x 16.8 + 10
+    assert rows["6. tracemalloc peak above baseline, 50 MB stream, iter_sse"] is True
     text = _report.render_text({"sections": _sections(), "errors": {}})
     assert "MISS" in text
     assert "PASS" in text
@@ -60,11 +70,10 @@ def test_connection_reuse_quick() -> None:
     assert [row["connections"] for row in result["rows"]] == [1, 1]
 
 
-@pytest.mark.skipif(not _ENV_ONLY_PROXIES, reason="proxies also come from the OS here")
-def test_cached_environment_settings_follow_the_environment(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    ours, theirs = _Session(), requests.Session()
+def test_sdk_session_reads_proxy_settings_like_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SDK's own session follows every environment change, exactly as requests does (it
+    once cached these settings; the benchmarks showed the cache was not worth its risk)."""
+    ours, theirs = HTTPTransport(None).session, requests.Session()
 
     def same(url: str) -> Dict[str, Any]:
         mine = dict(ours.merge_environment_settings(url, {}, True, None, None))
@@ -73,20 +82,13 @@ def test_cached_environment_settings_follow_the_environment(
 
     for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
-    assert same("https://sim.example/api/x")["proxies"] == {}
+    same("https://sim.example/api/x")
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     assert same("https://sim.example/api/x")["proxies"]["https"] == "http://proxy.example:3128"
     monkeypatch.setenv("NO_PROXY", "sim.example")
     assert "https" not in same("https://sim.example/api/x")["proxies"]
-    assert same("https://other.example/x")["proxies"]["https"] == "http://proxy.example:3128"
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/tmp/ca.pem")
     assert same("https://sim.example/api/x")["verify"] == "/tmp/ca.pem"
-    ours.trust_env = theirs.trust_env = False
-    assert same("https://other.example/x")["proxies"] == {}
-    ours.trust_env = theirs.trust_env = True
-    handed_out = ours.merge_environment_settings("https://other.example/x", {}, True, None, None)
-    handed_out["proxies"]["http"] = "http://mutated.example"
-    same("https://other.example/x")
 
 
 def test_rate_limit_info_parsed_on_demand_keeps_the_previous_limit() -> None:

@@ -226,3 +226,5 @@ def test_execution_id_is_known_for_the_stream(
         list(stream)
     assert stream.execution_id
     assert server.requests[-1].headers["X-Execution-Id"] == stream.execution_id
+    assert stream.result is not None
+    assert stream.result.execution_id == stream.execution_id

@@ -407,13 +407,14 @@ def test_event_is_frozen_hashable_and_picklable() -> None:
     assert [f.name for f in dataclasses.fields(E)] == ["event", "data", "id", "retry"]
 
 
-def test_fallback_builders_match_the_public_constructor() -> None:
-    # Used instead of the __class__-swapping builders on interpreters that cannot swap classes.
+def test_internal_builders_match_the_public_constructor() -> None:
     built = sse._make_event("t", "d", "i", 3)
     assert type(built) is ServerSentEvent
     assert built == E("t", "d", "i", 3)
-    assert sse._data_event("d", "i") == E(None, "d", "i")
-    assert sse._full_event("t", "d", "i", 3) == E("t", "d", "i", 3)
+    bulk = sse._data_events(["a", "", "c"], "i")
+    assert [type(ev) for ev in bulk] == [ServerSentEvent] * 3
+    assert bulk == [E(None, "a", "i"), E(None, "", "i"), E(None, "c", "i")]
+    assert sse._data_events([], None) == []
 
 
 def test_decode_error_is_plain_exception() -> None:

@@ -23,7 +23,8 @@ from .._inputs import resource_path
 from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT
 from .._requester import Requester
 from .._retry import RetryPolicy, safe_should_retry
-from .._streaming import WorkflowStream, open_workflow_stream
+from .._stream_open import DEFAULT_IDLE, IdleTimeout, open_workflow_stream
+from .._streaming import DEFAULT_MAX_TEXT_CHARS, WorkflowStream
 from ..types.batch import BatchItem, BatchResult
 from ..types.workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
 from ._base import Resource
@@ -32,10 +33,7 @@ from .executions import Executions
 from .jobs import Jobs
 from .usage import Usage
 
-__all__ = ["DEFAULT_STREAM_IDLE_TIMEOUT", "Workflows"]
-
-# Sim sends no heartbeats while an agent thinks: a stream may be silent for minutes.
-DEFAULT_STREAM_IDLE_TIMEOUT = 300.0
+__all__ = ["Workflows"]
 
 
 class Workflows(Resource):
@@ -207,10 +205,11 @@ class Workflows(Resource):
         *,
         selected_outputs: Optional[Sequence[str]] = None,
         timeout: Optional[Timeout] = None,
-        idle_timeout: Optional[float] = DEFAULT_STREAM_IDLE_TIMEOUT,
+        idle_timeout: IdleTimeout = DEFAULT_IDLE,
         deadline: Optional[float] = None,
         execution_id: Optional[str] = None,
         collect_text: bool = True,
+        max_text_chars: Optional[int] = DEFAULT_MAX_TEXT_CHARS,
         retry: Optional[RetryPolicy] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> WorkflowStream:
@@ -221,15 +220,21 @@ class Workflows(Resource):
             input_data: The workflow input, as for :meth:`execute`.
             selected_outputs: Block outputs to stream (``"agent1.content"``); without them Sim
                 sends no text chunks, only the final result.
-            timeout: Connect and first-answer timeout (default: the client's).
-            idle_timeout: Longest silence between bytes once streaming (default 300 s; Sim
-                sends no heartbeats while an agent thinks). ``None`` waits forever.
+            timeout: Connect and first-answer timeout (default: the client's). Given
+                explicitly, it also bounds every wait for bytes once streaming, as ``timeout``
+                does for every read in requests; ``idle_timeout`` overrides that.
+            idle_timeout: Longest silence between bytes once streaming. Default: the explicit
+                ``timeout``'s read part, else 300 s (Sim sends no heartbeats while an agent
+                thinks). ``None`` waits forever.
             deadline: Optional limit in seconds on the whole stream.
             execution_id: The id to claim for the run (default: a fresh UUID), available as
-                ``stream.execution_id`` for cancelling -- Sim's stream itself never says
-                which run it is.
+                ``stream.execution_id`` and ``stream.result.execution_id`` for cancelling --
+                Sim's stream itself never says which run it is.
             collect_text: Keep the streamed text for ``stream.text`` and the result; turn off
                 for unbounded streams to hold memory flat.
+            max_text_chars: Most characters of text kept (default 16 Mi); beyond it
+                ``stream.text_truncated`` and ``result.text_truncated`` are True. ``None``
+                keeps everything.
             retry: Retry opening the stream with this policy when the server proves nothing
                 ran (429, 503 overload, no connection). A started stream is never re-sent.
             extra_headers: Headers for this call only.
@@ -257,21 +262,23 @@ class Workflows(Resource):
                 extra_headers=extra_headers,
             )
             state = requester.state
-            stream = open_workflow_stream(
+            return open_workflow_stream(
                 state.transport,
                 url,
                 headers=headers,
                 body=request.body,
                 timeout=timeouts,
+                timeout_given=timeout is not None,
                 idle_timeout=idle_timeout,
                 deadline=deadline,
                 what=f"stream_workflow({workflow_id!r})",
                 on_headers=state.record_rate_limit,
                 wall_clock=state.wall_clock,
+                clock=state.clock,
                 collect_text=collect_text,
+                max_text_chars=max_text_chars,
+                execution_id=request.execution_id,
             )
-            stream.execution_id = request.execution_id
-            return stream
 
         if retry is None:
             return attempt()

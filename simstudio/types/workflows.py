@@ -21,7 +21,9 @@ class WorkflowExecutionResult(APIObject):
 
     ``success`` is False for a run that failed; ``error`` then says why and ``output`` keeps any
     partial output. A Response-block workflow's custom JSON body arrives as ``output`` with its
-    HTTP status in ``http_status``. ``raw`` is the wire body the result was built from.
+    HTTP status in ``http_status``. ``text_truncated`` is True for a streamed run whose text
+    outgrew the stream's ``max_text_chars``: the streamed outputs in ``output`` are cut short.
+    ``raw`` is the wire body the result was built from.
     """
 
     success: bool
@@ -34,6 +36,7 @@ class WorkflowExecutionResult(APIObject):
     execution_id: Optional[str] = None
     status: Optional[str] = None
     http_status: Optional[int] = None
+    text_truncated: bool = False
     raw: Any = field(default=None, repr=False, compare=False)
 
     @classmethod

@@ -259,25 +259,6 @@ def test_parse_frame_never_raises(data: str) -> None:
         event.to_sse()
 
 
-class _FakeRaw:
-    """Replays chunks through ``read1`` like urllib3's response (no socket)."""
-
-    def __init__(self, chunks: List[bytes]) -> None:
-        self._chunks: Iterator[bytes] = iter(chunks)
-
-    def read1(self, size: int = -1) -> bytes:
-        return next(self._chunks, b"")
-
-
-class _FakeResponse:
-    def __init__(self, chunks: List[bytes]) -> None:
-        self.raw = _FakeRaw(chunks)
-        self.closed = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
 def _frame(value: Any) -> bytes:
     return b"data: " + _dumps(value) + b"\n\n"
 
@@ -297,18 +278,16 @@ STREAM_PIECES = st.lists(
 
 
 def _stream_outcome(chunks: List[bytes]) -> Optional[SimStudioError]:
-    stream = WorkflowStream(
-        _FakeResponse(chunks),  # type: ignore[arg-type]
-        what="fuzz()",
-        idle_timeout=None,
-        deadline=None,
-    )
+    released: List[bool] = []
+    stream = WorkflowStream(chunks, what="fuzz()", release=released.append)
     try:
         for event in stream:
             assert isinstance(event.type, str)
     except SimStudioError as error:
+        assert released == [False]
         return error
     assert stream.result is not None  # no error means a terminal frame arrived
+    assert released == [True]
     return None
 
 
