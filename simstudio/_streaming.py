@@ -6,9 +6,11 @@ import warnings
 from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 
 from ._errors import RequestTimeoutError, SimStudioError, StreamError, StreamIncompleteError
+from ._headers import Headers
 from ._stream_events import StreamEvent, json_event, parse_frame
 from ._stream_text import DEFAULT_MAX_TEXT_CHARS, StreamText
 from .sse import SSEDecodeError, SSEDecoder
+from .types._base import with_response
 from .types.workflows import WorkflowExecutionResult
 
 __all__ = ["DEFAULT_MAX_TEXT_CHARS", "StreamEvent", "WorkflowStream", "parse_frame"]
@@ -72,7 +74,7 @@ class WorkflowStream:
         self._events_received = 0
         self.result: Optional[WorkflowExecutionResult] = None
         self.execution_id = execution_id
-        self.headers: Mapping[str, str] = headers if headers is not None else {}
+        self.headers: Mapping[str, str] = Headers(headers)
 
     # ------------------------------------------------------------------ public API
 
@@ -241,7 +243,13 @@ class WorkflowStream:
         elif event.result is not None:
             self.result = self._completed(event.result)
 
+    @property
+    def request_id(self) -> Optional[str]:
+        """The server's ``x-request-id`` of the answer that carries this stream."""
+        return self.headers.get("x-request-id")
+
     def _completed(self, result: WorkflowExecutionResult) -> WorkflowExecutionResult:
+        with_response(result, self.headers)
         if result.execution_id is None:
             result.execution_id = self.execution_id
         result.text_truncated = self.text_truncated

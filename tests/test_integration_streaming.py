@@ -228,3 +228,17 @@ def test_execution_id_is_known_for_the_stream(
     assert server.requests[-1].headers["X-Execution-Id"] == stream.execution_id
     assert stream.result is not None
     assert stream.result.execution_id == stream.execution_id
+
+
+def test_a_stream_and_its_result_know_their_answer() -> None:
+    from simstudio.testing import LocalSimServer
+
+    with LocalSimServer() as srv, SimStudioClient(
+        api_key=srv.api_key, base_url=srv.base_url
+    ) as client, client.stream_workflow(
+        "agent", {"message": "hi there"}, selected_outputs=["agent1.content"]
+    ) as stream:
+        result = stream.final_result()
+    assert stream.request_id
+    assert stream.headers["content-type"].startswith("text/event-stream")
+    assert result.request_id == stream.request_id
