@@ -1,4 +1,4 @@
-"""``LocalSimServer.base_url`` before ``start()``: known for a fixed port, a clear error for port 0."""
+"""``LocalSimServer.base_url`` before ``start()``: known for a fixed port, else a clear error."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_a_fixed_port_gives_the_url_before_start_and_it_is_the_one_served() -> N
 
 def test_a_wildcard_host_is_reached_through_loopback_before_start() -> None:
     port = free_port()
-    assert LocalSimServer(host="0.0.0.0", port=port).base_url == f"http://127.0.0.1:{port}"  # noqa: S104
+    assert LocalSimServer(host="0.0.0.0", port=port).base_url == f"http://127.0.0.1:{port}"
 
 
 def test_port_zero_before_start_is_a_clear_error_naming_the_ways_out() -> None:
