@@ -33,7 +33,7 @@ EXPECTED = {
     "retry.py": [
         "RATE_LIMIT_EXCEEDED; retry 1/5",
         "Success: True {'input': {'message': 'Process this (2)'}}",
-        "Limit: 2",
+        "Limit: 60",
     ],
     "usage_monitoring.py": ["=== Rate Limits ===", "Limit: 999999", "Plan: free", "Usage: "],
     "streaming.py": ["One, two, three, four, five.\n", "Streamed again, as plain text.\n"],

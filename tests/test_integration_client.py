@@ -140,7 +140,7 @@ def test_rate_limit_headers_and_429(server: LocalSimServer) -> None:
         client.execute_workflow("echo")
         info = client.get_rate_limit_info()
         assert info is not None
-        assert info.limit == 1
+        assert info.limit == 6  # requests per minute, as get_usage_limits() says
         assert info.remaining == 0
         assert info.reset >= int(time.time())
         with pytest.raises(RateLimitError) as limited:

@@ -27,7 +27,7 @@ from ._auth import Principal, require_personal_key, require_workspace, visible
 from ._directory import Directory, Workspace
 from ._envelopes import V2, ApiError, Version, version_of
 from ._faults import Fault
-from ._ratelimit import UNLIMITED
+from ._ratelimit import usage_dollars
 from ._records import Request
 from ._responses import Response
 from ._routing import Route
@@ -129,18 +129,18 @@ class Call:
         """The ``limits`` object of v1 workflows/logs answers (execution bucket and usage)."""
         settings = self.state.settings
         decision = self.state.bucket.peek()
-        per_minute = int(settings.rate_limit.per_minute) if settings.rate_limit else UNLIMITED
         bucket = {
-            "requestsPerMinute": per_minute,
-            "maxBurst": decision.limit,
+            "requestsPerMinute": decision.limit,
+            "maxBurst": decision.burst,
             "remaining": decision.remaining,
             "resetAt": iso(decision.reset_at),
         }
         used = self.state.budget_used()
         budget = settings.usage_budget
+        cost, limit = usage_dollars(used, budget)
         usage = {
-            "currentPeriodCost": used,
-            "limit": budget if budget is not None else 99999,
+            "currentPeriodCost": cost,
+            "limit": limit,
             "plan": "free",
             "isExceeded": budget is not None and used >= budget,
         }

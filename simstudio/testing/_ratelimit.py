@@ -1,4 +1,4 @@
-"""Rate limits of the local server: the execute token bucket, the public API's per-route windows."""
+"""Rate limits and usage of the local server: the execute bucket, the API's windows, costs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,19 @@ from ._util import iso
 
 #: The self-hosted sentinel a real server reports when nothing limits the caller.
 UNLIMITED = 999999
+#: What every accepted execution costs, in US dollars, Sim's unit for all usage figures (a
+#: run's ``cost.total``, usage-limits' ``currentPeriodCost`` and ``limit``). One dollar makes
+#: ``currentPeriodCost`` the number of executions accepted and ``limit`` the ``usage_budget``.
+COST_PER_EXECUTION = 1
+#: ``usage.limit`` in US dollars without a ``usage_budget``: the self-hosted sentinel.
+NO_USAGE_LIMIT = 99999
+
+
+def usage_dollars(executions: int, budget: Optional[int]) -> Tuple[int, int]:
+    """``(currentPeriodCost, limit)`` in US dollars after ``executions`` accepted runs, for a
+    budget of ``budget`` executions (``None``: no budget, the self-hosted sentinel)."""
+    limit = NO_USAGE_LIMIT if budget is None else budget * COST_PER_EXECUTION
+    return executions * COST_PER_EXECUTION, limit
 
 
 @dataclass(frozen=True)
@@ -20,6 +33,10 @@ class RateLimit:
 
     Every workflow execution request (sync, stream or async, v1 or v2) takes one token;
     a request finding the bucket empty gets HTTP 429 with ``Retry-After``.
+
+    The server reports ``per_minute`` (as a whole number) as the limit everywhere: the
+    ``X-RateLimit-Limit`` header and usage-limits' ``limit`` (2025) / ``requestsPerMinute``
+    (2026); ``burst`` is ``maxBurst``, and ``X-RateLimit-Remaining`` is the whole tokens left.
 
     Attributes:
         per_minute: Refill rate in tokens per minute.
@@ -42,10 +59,12 @@ class RateDecision:
 
     Attributes:
         allowed: Whether a token was available (and taken).
-        limit: The bucket size.
+        limit: Requests per minute (``X-RateLimit-Limit``): the refill rate of a bucket, the
+            size of a one-minute window.
         remaining: Whole tokens left after this request.
         retry_after: Seconds until the next token arrives (0 when allowed).
         reset_at: Unix time at which the bucket is full again.
+        burst: The bucket size (``maxBurst``); a window's is its ``limit``.
     """
 
     allowed: bool
@@ -53,6 +72,7 @@ class RateDecision:
     remaining: int
     retry_after: float
     reset_at: float
+    burst: int
 
     @property
     def retry_after_header(self) -> str:
@@ -113,7 +133,7 @@ class TokenBucket:
     def _decide(self, consume: bool) -> RateDecision:
         now_wall = self._wall()
         if self._limit is None:
-            return RateDecision(True, UNLIMITED, UNLIMITED, 0.0, now_wall + 60.0)
+            return RateDecision(True, UNLIMITED, UNLIMITED, 0.0, now_wall + 60.0, UNLIMITED)
         rate = self._limit.per_minute / 60.0
         burst = float(self._limit.burst)
         with self._lock:
@@ -125,12 +145,15 @@ class TokenBucket:
                 self._tokens -= 1.0
             tokens = self._tokens
         retry_after = 0.0 if allowed else (1.0 - tokens) / rate
+        # The limit is the rate, as in the usage-limits body (2025 ``limit``, 2026
+        # ``requestsPerMinute``), so the header and the body agree about the same bucket.
         return RateDecision(
             allowed=allowed,
-            limit=self._limit.burst,
+            limit=int(self._limit.per_minute),
             remaining=math.floor(tokens),
             retry_after=retry_after,
             reset_at=now_wall + (burst - tokens) / rate,
+            burst=self._limit.burst,
         )
 
 
@@ -174,6 +197,7 @@ class RateWindows:
             remaining=max(0, self.limit - count),
             retry_after=0.0,
             reset_at=started + self.window,
+            burst=self.limit,
         )
 
     def reset(self) -> None:

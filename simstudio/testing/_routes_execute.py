@@ -19,7 +19,7 @@ from ._execute import (
     validate_controls_2026,
 )
 from ._faults import Fault
-from ._ratelimit import UNLIMITED, RateDecision
+from ._ratelimit import RateDecision, usage_dollars
 from ._records import Request
 from ._responses import AnyResponse, Response, StreamResponse, json_response, sse_frame
 from ._state import ServerState
@@ -195,15 +195,9 @@ def usage_limits(state: ServerState, request: Request, fault: Optional[Fault]) -
     if state.auth(request) in ("missing", "invalid"):  # any valid key has its user's limits
         body = {"error": "Authentication required", "code": "AUTHENTICATION_REQUIRED"}
         return json_response(401, body)
-    limit = state.settings.rate_limit
-    per_minute = int(limit.per_minute) if limit is not None else UNLIMITED
-    budget = state.settings.usage_budget
-    payload = state.wire.usage_limits(
-        state.bucket.peek(),
-        per_minute,
-        state.budget_used(),
-        budget if budget is not None else 99999,
-    )
+    decision = state.bucket.peek()  # its limit is the per-minute rate, as in X-RateLimit-Limit
+    cost, limit = usage_dollars(state.budget_used(), state.settings.usage_budget)
+    payload = state.wire.usage_limits(decision, decision.limit, cost, limit)
     return json_response(200, payload)
 
 

@@ -191,8 +191,21 @@ class LocalSimServer:
 
     @property
     def base_url(self) -> str:
-        """``http://<host>:<port>`` without a trailing slash (set by ``start()``)."""
-        return self._state.base_url
+        """``http://<host>:<port>`` without a trailing slash.
+
+        Known from the start with a fixed ``port``; with ``port=0`` (the default) the port is
+        chosen by the first ``start()`` (a restart keeps it).
+
+        Raises:
+            RuntimeError: Read before the first ``start()`` of a ``port=0`` server.
+        """
+        if self._port == 0:
+            raise RuntimeError(
+                "LocalSimServer(port=0) has no base_url until start() picks a free port: "
+                "call start() first (or use 'with LocalSimServer() as server:'), "
+                "or pass port=N to know the URL in advance"
+            )
+        return url_for(self._host, self._port)
 
     @property
     def api_key(self) -> str:
@@ -333,5 +346,5 @@ class LocalSimServer:
 
     def __repr__(self) -> str:
         return "LocalSimServer({!r}, wire_format={!r})".format(
-            self.base_url or "not started", self.wire_format
+            self._state.base_url or "not started", self.wire_format
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ._engine import Outcome
+from ._ratelimit import COST_PER_EXECUTION
 from ._runs import Run
 from ._util import iso
 from ._wire import metadata
@@ -125,7 +126,7 @@ def execution_status(run: Run, include_output: bool, selectors: Optional[List[st
         "endedAt": iso(run.ended_at) if run.ended_at is not None else None,
         "totalDurationMs": _ms(run),
         "paused": _v1_paused(run),
-        "cost": {"total": 0},
+        "cost": {"total": COST_PER_EXECUTION},
         "error": outcome.error if outcome is not None and not outcome.success else None,
         "finalOutput": outcome.output if completed and include_output and outcome else None,
         "blockOutputs": block_outputs(run, selectors),
@@ -186,7 +187,7 @@ def v2_run_status(run: Run, include_output: bool, selectors: Optional[List[str]]
         "endedAt": iso(run.ended_at) if run.ended_at is not None else None,
         "durationMs": _ms(run),
         "paused": paused,
-        "cost": {"total": 0},
+        "cost": {"total": COST_PER_EXECUTION},
         "error": v2_error(outcome, run, attributed=False) if outcome is not None else None,
         "output": outcome.output
         if outcome is not None and include_output and run.status == "completed"

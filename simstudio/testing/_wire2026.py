@@ -131,7 +131,7 @@ class Wire2026(Wire):
         return {
             "isLimited": decision.remaining == 0,
             "requestsPerMinute": per_minute,
-            "maxBurst": decision.limit,
+            "maxBurst": decision.burst,
             "remaining": decision.remaining,
             "resetAt": iso(decision.reset_at),
         }

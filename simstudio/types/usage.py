@@ -14,7 +14,11 @@ __all__ = ["RateLimitInfo", "UsageLimits"]
 
 @dataclass
 class RateLimitInfo(APIObject):
-    """The rate-limit headers of the last answer. ``reset`` is epoch seconds."""
+    """The rate-limit headers of the last answer. ``reset`` is epoch seconds.
+
+    ``limit`` is requests per minute, as ``rate_limit[...]["limit"]`` of :class:`UsageLimits`
+    (``requestsPerMinute``); ``remaining`` is how many may be sent now.
+    """
 
     limit: int
     remaining: int

@@ -214,7 +214,7 @@ def test_rate_limit_429_with_headers(era: str) -> None:
     with LocalSimServer(wire_format=era, rate_limit=limit) as server:
         api = Api(server)
         first = api.execute("echo", {})
-        assert first.headers["X-RateLimit-Limit"] == "2"
+        assert first.headers["X-RateLimit-Limit"] == "1"  # per minute, as in usage-limits
         assert first.headers["X-RateLimit-Remaining"] == "1"
         assert api.execute("echo", {}).status == 200
         reply = api.execute("echo", {})

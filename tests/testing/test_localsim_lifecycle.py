@@ -134,7 +134,7 @@ def test_serve_forever_until_stopped() -> None:
     thread = threading.Thread(target=server.serve_forever, name="test-serve-forever")
     thread.start()
     deadline = time.monotonic() + 3
-    while not server.base_url and time.monotonic() < deadline:
+    while not server.port and time.monotonic() < deadline:  # port 0: base_url raises until then
         time.sleep(0.01)
     try:
         assert Api(server).execute("echo", {}).status == 200
