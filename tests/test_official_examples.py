@@ -101,11 +101,6 @@ def test_the_async_example_polled_until_completed(runs):
     assert run.slept == [2] * len(statuses)  # the docs' 2 s between polls (capped by the runner)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a WorkflowStream repr that says how to consume the stream (issue #16 point 4) is "
-    "another engineer's work, not on main yet; remove this mark when it lands",
-)
 def test_the_streaming_example_tells_the_user_how_to_consume_the_stream(runs):
     printed = runs["streaming.py"].stdout
     assert re.search(r"iter_text|final_result|iterate|for event in", printed), printed
