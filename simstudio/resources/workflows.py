@@ -1,4 +1,5 @@
-"""``client.workflows``: run workflows (sync, streamed, queued, batched) and read their status."""
+"""``client.workflows``: run workflows (sync, streamed, queued, batched) and read their status;
+managing them (``workflow_admin.py``, ``workflow_deployments.py``) is inherited."""
 
 from __future__ import annotations
 
@@ -26,11 +27,11 @@ from .._retry import RetryPolicy, safe_should_retry
 from .._streaming import WorkflowStream, open_workflow_stream
 from ..types.batch import BatchItem, BatchResult
 from ..types.workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
-from ._base import Resource
 from ._execute import ExecuteRequest, ExecuteResult, execution_result, prepare_execute
 from .executions import Executions
 from .jobs import Jobs
 from .usage import Usage
+from .workflow_admin import WorkflowAdmin
 
 __all__ = ["DEFAULT_STREAM_IDLE_TIMEOUT", "Workflows"]
 
@@ -38,8 +39,10 @@ __all__ = ["DEFAULT_STREAM_IDLE_TIMEOUT", "Workflows"]
 DEFAULT_STREAM_IDLE_TIMEOUT = 300.0
 
 
-class Workflows(Resource):
-    """Deployed workflows: execute them (sync, streamed, queued, batched), read their status."""
+class Workflows(WorkflowAdmin):
+    """Workflows: execute them (sync, streamed, queued, batched) and read their status; list,
+    export, import, update, delete, deploy, version and roll them back (``WorkflowAdmin``,
+    ``WorkflowDeployments``); their folders are ``client.workflows.folders``."""
 
     def __init__(
         self, requester: Requester, *, jobs: Jobs, executions: Executions, usage: Usage
