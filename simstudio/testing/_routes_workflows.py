@@ -11,7 +11,7 @@ from . import _workflow_views as views
 from ._blocks import State, empty_state, fresh_ids, state_of
 from ._catalog import Catalog, Record
 from ._envelopes import V2, ApiError, v1_data, v1_page, v2_data, v2_list
-from ._pagination import read_page_request, v1_cursor_page
+from ._pagination import PageRequest, read_page_request, v1_cursor_page
 from ._public import Call
 from ._responses import Response
 from ._util import iso
@@ -113,7 +113,11 @@ def list_workflows(call: Call) -> Response:
     legacy_folder = None if v2 else checks.string("folderId")
     deployed_only = checks.boolean("deployedOnly", default=False)
     search = checks.string("search") if v2 else None
-    paging = read_page_request(checks, SORTS if v2 else (), default_sort="position")
+    if v2:
+        paging = read_page_request(checks, SORTS, default_sort="position")
+    else:  # zod's own messages in v1
+        limit = checks.integer("limit", default=50, minimum=1, maximum=100)
+        paging = PageRequest(limit or 50, checks.string("cursor"), "position", "asc")
     checks.done()
     workspace = call.workspace(workspace_id)
     with call.state.lock:
@@ -133,7 +137,7 @@ def list_workflows(call: Call) -> Response:
         return _page(call, found, records, paging, [workspace.id, path, deployed_only, search])
 
 
-def _page(call: Call, found: Catalog, records: List[Record], paging: Any,
+def _page(call: Call, found: Catalog, records: List[Record], paging: PageRequest,
           filters: List[Any]) -> Response:  # fmt: skip
     state = call.state
     if call.version == V2:
