@@ -247,6 +247,8 @@ def read_document(source: DocumentSource) -> Dict[str, Any]:
         InvalidArgumentError: The file cannot be read, or it is not a JSON object.
     """
     if isinstance(source, Mapping):
+        if not source:
+            raise InvalidArgumentError("the workflow to import is empty: pass an export")
         return dict(source)
     if isinstance(source, str) and source.lstrip().startswith("{"):
         return _parse(source, "the document")
