@@ -278,10 +278,7 @@ def canonical_content(document: Dict[str, Any]) -> str:
         (json.dumps({k: v for k, v in value.items() if k != "id"}, sort_keys=True)
          for value in variables.values() if isinstance(value, dict)),
     ) if isinstance(variables, dict) else variables  # fmt: skip
-    text = json.dumps(content, sort_keys=True)
-    for label, block_id in _block_labels(blocks):
-        text = text.replace(json.dumps(block_id)[1:-1], label)
-    relabelled = json.loads(text)
+    relabelled = _relabel(content, dict(_block_labels(blocks)))
     edges = relabelled.get("edges") if isinstance(relabelled.get("edges"), list) else []
     relabelled["edges"] = sorted(
         json.dumps({k: v for k, v in edge.items() if k != "id"}, sort_keys=True)
@@ -296,11 +293,27 @@ def _object(value: Any) -> Dict[str, Any]:
 
 
 def _block_labels(blocks: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """``(block id, stable label)`` pairs: blocks ordered by type, name and position."""
+
     def order(block_id: str) -> Tuple[str, str, str]:
-        block = blocks[block_id] if isinstance(blocks[block_id], dict) else {}
+        block = _object(blocks[block_id])
         position = json.dumps(block.get("position"), sort_keys=True)
         return str(block.get("type")), str(block.get("name")), position
 
-    # Longest ids first, so that no id is replaced inside a longer one.
-    ordered = [(f"@block{i}@", bid) for i, bid in enumerate(sorted(blocks, key=order))]
-    return sorted(ordered, key=lambda pair: -len(pair[1]))
+    return [(bid, f"@block{i}@") for i, bid in enumerate(sorted(blocks, key=order))]
+
+
+def _relabel(value: Any, labels: Dict[str, str]) -> Any:
+    # Ids as whole strings or keys; inside longer strings (handles such as
+    # "condition-<id>-if") only ids too long to be an ordinary word.
+    if isinstance(value, dict):
+        return {labels.get(k, k): _relabel(item, labels) for k, item in value.items()}
+    if isinstance(value, list):
+        return [_relabel(item, labels) for item in value]
+    if isinstance(value, str):
+        if value in labels:
+            return labels[value]
+        for old, new in labels.items():
+            if len(old) >= 20:
+                value = value.replace(old, new)
+    return value

@@ -179,15 +179,29 @@ def runner(workflow_id: str, name: str, active: Callable[[], Optional[State]],
 
 def fresh_ids(state: Mapping[str, Any]) -> State:
     """A copy of ``state`` with new block and edge ids, as an import makes."""
-    text = json.dumps(dict(state))
-    blocks = _obj(state.get("blocks"))
-    for old in sorted(blocks, key=len, reverse=True):
-        text = text.replace(json.dumps(old)[1:-1], new_uuid())
-    renewed: State = json.loads(text)
-    for edge in renewed.get("edges") or []:
+    ids = {old: new_uuid() for old in _obj(state.get("blocks"))}
+    renewed: State = relabel(dict(state), ids)
+    for edge in _list(renewed.get("edges")):
         if isinstance(edge, dict):
             edge["id"] = new_uuid()
     return renewed
+
+
+def relabel(value: Any, ids: Mapping[str, str]) -> Any:
+    """``value`` with every block id replaced: as a whole string or key, and inside longer
+    strings (handles such as ``condition-<id>-if``) for ids too long to be a common word."""
+    if isinstance(value, dict):
+        return {ids.get(key, key): relabel(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [relabel(item, ids) for item in value]
+    if not isinstance(value, str):
+        return value
+    if value in ids:
+        return ids[value]
+    for old, new in ids.items():
+        if len(old) >= 20 and old in value:
+            value = value.replace(old, new)
+    return value
 
 
 def content(state: Mapping[str, Any]) -> str:
