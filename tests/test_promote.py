@@ -8,7 +8,7 @@ import re
 from typing import Any, Iterator, List, Tuple
 
 import pytest
-from _workflow_bodies import greeter
+from _workflow_bodies import REPLY_ID, START_ID, greeter
 
 from simstudio import SimStudioClient, promote
 from simstudio._promote import canonical_content
@@ -169,3 +169,6 @@ def test_content_digests_ignore_ids_names_and_timestamps() -> None:
     renamed["state"] = json.loads(json.dumps(renamed["state"]).replace("6f1c8a52", "0000aaaa"))
     assert canonical_content(renamed) == canonical_content(document)
     assert canonical_content(greeter("Howdy")) != canonical_content(document)
+    short = json.dumps(document).replace(START_ID, "start").replace(REPLY_ID, "reply")
+    assert canonical_content(json.loads(short)) == canonical_content(document)
+

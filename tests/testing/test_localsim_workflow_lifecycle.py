@@ -3,9 +3,10 @@ what runs, undeploy and delete stop them; blocks run as documented."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict
 
-from _workflow_bodies import REPLY_ID, greeter
+from _workflow_bodies import REPLY_ID, START_ID, greeter
 from localsim_helpers import Api, Reply
 
 from simstudio.testing import LocalSimServer
@@ -123,3 +124,19 @@ def test_built_in_workflows_are_listed_and_deployable(api: Api, sim_server: Loca
     api.call("POST", f"{V1}/{copy}/deploy")
     ran = api.call("POST", f"/api/workflows/{copy}/execute", {"message": "hi"}).json
     assert ran["output"] == {"input": {"message": "hi"}}  # an agent block the server cannot run
+
+
+def test_short_block_ids_are_renamed_as_ids_not_as_words(api: Api) -> None:
+    document = json.loads(
+        json.dumps(greeter()).replace(START_ID, "start").replace(REPLY_ID, "reply")
+    )
+    document["state"]["edges"][0]["sourceHandle"] = f"condition-{START_ID}-if"
+    workflow_id = _import(api, document)
+    state = api.get(f"{V2}/{workflow_id}/export").json["data"]["state"]
+    assert {block["type"] for block in state["blocks"].values()} == {"start_trigger", "response"}
+    assert "start" not in state["blocks"]
+    edge = state["edges"][0]
+    assert (edge["source"], edge["target"]) != ("start", "reply")
+    assert edge["sourceHandle"] == f"condition-{START_ID}-if"  # no block has that id any more
+    api.call("POST", f"{V1}/{workflow_id}/deploy")
+    assert _greet(api, workflow_id).json == {"greeting": "Hello, Ada!"}
