@@ -4,20 +4,19 @@ verify -- leaving the target as it was when a step fails; safe to run again."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from ._errors import BadRequestError, SimStudioError
 from ._folders import FolderPath, split_path
 from ._versions import use_v2
+from ._workflow_content import canonical_content
 from .types.workflow_admin import Workflow
 
 if TYPE_CHECKING:
     from ._client import SimStudioClient
 
-__all__ = ["PromotionReport", "PromotionStep", "canonical_content", "promote"]
+__all__ = ["PromotionReport", "PromotionStep", "promote"]
 
 #: ``check(target_client, workflow_id)``: a smoke test of the deployed workflow; raising fails
 #: the promotion (and rolls it back).
@@ -141,7 +140,10 @@ def promote(
     report.add("export", True, f"exported {workflow_id} from {source.base_url}")
     existing = _find(target, document, wanted, target_workspace_id, folder, report)
     v2 = use_v2(target._requester)
-    if existing is None:
+    if existing is not None:
+        report.target_workflow_id = existing.id
+        before = _live(target, existing.id, v2)
+    else:
         try:
             created = target.workflows.import_(
                 document, workspace_id=target_workspace_id, name=wanted, folder=folder
@@ -151,9 +153,6 @@ def promote(
         report.add("import", True, f"imported as {created.id}")
         report.target_workflow_id, report.created = created.id, True
         before = _Live(False, None, None)
-    else:
-        report.target_workflow_id = existing.id
-        before = _live(target, existing.id, v2)
     report.previous_version = before.version if before.is_deployed else None
     return _deploy_and_verify(report, target, before, v2, check)
 
@@ -266,54 +265,5 @@ def _restore_deployment(
         report.add("delete", False, f"{workflow_id} is left undeployed (v1 cannot delete it)")
 
 
-def canonical_content(document: Dict[str, Any]) -> str:
-    """A digest of an export's content: blocks, edges, loops, parallels and variables, with
-    the ids an import regenerates replaced by stable labels (block order: type, name,
-    position). Equal digests mean the same workflow, ids, names and timestamps aside."""
-    state = _object(document.get("state"))
-    blocks = _object(state.get("blocks"))
-    content = {key: state.get(key) for key in ("blocks", "edges", "loops", "parallels")}
-    variables = state.get("variables")
-    content["variables"] = sorted(
-        (json.dumps({k: v for k, v in value.items() if k != "id"}, sort_keys=True)
-         for value in variables.values() if isinstance(value, dict)),
-    ) if isinstance(variables, dict) else variables  # fmt: skip
-    relabelled = _relabel(content, dict(_block_labels(blocks)))
-    edges = relabelled.get("edges") if isinstance(relabelled.get("edges"), list) else []
-    relabelled["edges"] = sorted(
-        json.dumps({k: v for k, v in edge.items() if k != "id"}, sort_keys=True)
-        for edge in edges if isinstance(edge, dict)
-    )  # fmt: skip
-    canonical = json.dumps(relabelled, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def _object(value: Any) -> Dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _block_labels(blocks: Dict[str, Any]) -> List[Tuple[str, str]]:
-    """``(block id, stable label)`` pairs: blocks ordered by type, name and position."""
-
-    def order(block_id: str) -> Tuple[str, str, str]:
-        block = _object(blocks[block_id])
-        position = json.dumps(block.get("position"), sort_keys=True)
-        return str(block.get("type")), str(block.get("name")), position
-
-    return [(bid, f"@block{i}@") for i, bid in enumerate(sorted(blocks, key=order))]
-
-
-def _relabel(value: Any, labels: Dict[str, str]) -> Any:
-    # Ids as whole strings or keys; inside longer strings (handles such as
-    # "condition-<id>-if") only ids too long to be an ordinary word.
-    if isinstance(value, dict):
-        return {labels.get(k, k): _relabel(item, labels) for k, item in value.items()}
-    if isinstance(value, list):
-        return [_relabel(item, labels) for item in value]
-    if isinstance(value, str):
-        if value in labels:
-            return labels[value]
-        for old, new in labels.items():
-            if len(old) >= 20:
-                value = value.replace(old, new)
-    return value

@@ -11,7 +11,7 @@ import pytest
 from _workflow_bodies import REPLY_ID, START_ID, greeter
 
 from simstudio import SimStudioClient, promote
-from simstudio._promote import canonical_content
+from simstudio._workflow_content import canonical_content
 from simstudio.testing import Fault, LocalSimServer
 
 DEPLOYS = re.compile(r"^/api/v[12]/workflows/[^/]+/deploy$")

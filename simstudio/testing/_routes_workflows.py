@@ -4,6 +4,7 @@ and v2 create, update and delete; plus what the deploy and folder routes share."
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import quote, unquote
 
@@ -101,6 +102,33 @@ def _sort_key(call: Call, sort_by: str) -> Callable[[Record], Sequence[Any]]:
     return lambda r: (*field(r), r.id)
 
 
+@dataclass(frozen=True)
+class _Filters:
+    """What a list request selects (``folder_id``: v1's; ``path``: v2's folder)."""
+
+    workspace_id: str
+    path: Optional[str]
+    folder_id: Optional[str]
+    deployed_only: bool
+    search: Optional[str]
+
+    def select(self, found: Catalog) -> List[Record]:
+        """The workflows these filters select, in no particular order."""
+        records = found.in_workspace(self.workspace_id)
+        if self.path is not None:
+            folder = None if self.path == "/" else found.find_folder(self.workspace_id, self.path)
+            if self.path != "/" and folder is None:
+                return []  # an unknown folder is an empty list, not a 404
+            records = [r for r in records if r.folder_id == (folder.id if folder else None)]
+        if self.folder_id is not None:
+            records = [r for r in records if r.folder_id == self.folder_id]
+        if self.deployed_only:
+            records = [r for r in records if r.is_deployed]
+        if self.search:
+            records = [r for r in records if self.search.lower() in r.name.lower()]
+        return records
+
+
 def list_workflows(call: Call) -> Response:
     """``GET /api/v1/workflows`` and ``GET /api/v2/workflows`` (strict, sorted, searchable)."""
     checks = call.query_checks()
@@ -110,8 +138,8 @@ def list_workflows(call: Call) -> Response:
         messages=None if v2 else {"invalid_type": "Workspace ID is required"},
     )  # fmt: skip
     path = folder_field(checks, "folderPath") if v2 else None
-    legacy_folder = None if v2 else checks.string("folderId")
-    deployed_only = checks.boolean("deployedOnly", default=False)
+    folder = None if v2 else checks.string("folderId")
+    deployed_only = bool(checks.boolean("deployedOnly", default=False))
     search = checks.string("search") if v2 else None
     if v2:
         paging = read_page_request(checks, SORTS, default_sort="position")
@@ -120,30 +148,20 @@ def list_workflows(call: Call) -> Response:
         paging = PageRequest(limit or 50, checks.string("cursor"), "position", "asc")
     checks.done()
     workspace = call.workspace(workspace_id)
+    filters = _Filters(workspace.id, path, folder, deployed_only, search)
     with call.state.lock:
         found = catalog(call)
-        records = found.in_workspace(workspace.id)
-        if v2 and path is not None:
-            target = None if path == "/" else found.find_folder(workspace.id, path)
-            records = [] if path != "/" and target is None else [
-                r for r in records if r.folder_id == (target.id if target else None)
-            ]  # fmt: skip
-        if legacy_folder is not None:
-            records = [r for r in records if r.folder_id == legacy_folder]
-        if deployed_only:
-            records = [r for r in records if r.is_deployed]
-        if search:
-            records = [r for r in records if search.lower() in r.name.lower()]
-        return _page(call, found, records, paging, [workspace.id, path, deployed_only, search])
+        return _page(call, found, filters.select(found), paging, filters)
 
 
 def _page(call: Call, found: Catalog, records: List[Record], paging: PageRequest,
-          filters: List[Any]) -> Response:  # fmt: skip
+          filters: _Filters) -> Response:  # fmt: skip
     state = call.state
     if call.version == V2:
         key = _sort_key(call, paging.sort_by)
-        names = ("workspaceId", "folderPath", "deployedOnly", "search")
-        page, cursor = paging.page(records, key, dict(zip(names, filters)))
+        bound = {"workspaceId": filters.workspace_id, "folderPath": filters.path,
+                 "deployedOnly": filters.deployed_only, "search": filters.search}  # fmt: skip
+        page, cursor = paging.page(records, key, bound)
         return v2_list([views.item(state, found, r, V2) for r in page], cursor)
     page, cursor = v1_cursor_page(
         records, key=lambda r: (r.sort_order, iso(r.created_at), r.id),
