@@ -127,7 +127,7 @@ class WorkflowAdmin(WorkflowDeployments):
 
     def import_(
         self,
-        document: DocumentSource,
+        document_or_path: DocumentSource,
         *,
         workspace_id: Optional[str] = None,
         name: Optional[str] = None,
@@ -141,7 +141,7 @@ class WorkflowAdmin(WorkflowDeployments):
         Sim gives its blocks new ids; the new workflow is not deployed.
 
         Args:
-            document: An export (a dict), its JSON text, or the path of a file holding one
+            document_or_path: An export (a dict), its JSON text, or the path of a file holding one
                 (e.g. written by ``export(..., path=)``). v1 and v2 exports both work.
             workspace_id: The workspace to create it in; default: the client's.
             name: Its name (1-200 characters); default: the export's.
@@ -154,7 +154,8 @@ class WorkflowAdmin(WorkflowDeployments):
         what = "workflows.import_()"
         routes = routes_for(self._requester)
         workspace = workspace_id_for(self._requester, workspace_id, what)
-        body = routes.import_body(workspace, read_document(document), name, description, folder)
+        document = read_document(document_or_path)
+        body = routes.import_body(workspace, document, name, description, folder)
         answer = self._requester.request(
             "POST", routes.path("/import"), json=body, what=what, retry="safe",
             timeout=timeout, extra_headers=extra_headers,

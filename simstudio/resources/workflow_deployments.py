@@ -145,14 +145,14 @@ class WorkflowDeployments(Resource):
     def version(
         self,
         workflow_id: str,
-        version: int,
+        n: int,
         *,
         timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> WorkflowVersion:
-        """One deployed version, with the workflow's ``state`` as it was deployed. Needs
-        Sim's v2 API."""
-        number = check_version(version)
+        """Version ``n`` of the workflow, with its ``state`` as it was deployed. Needs Sim's
+        v2 API."""
+        number = check_version(n, "n")
         what = f"workflows.version({workflow_id!r}, {number})"
         require_v2(self._requester, f"client.{what}")
         path = resource_path(
