@@ -42,6 +42,7 @@ if typing.TYPE_CHECKING:
         UsageLimitError,
     )
     from ._pagination import Page, Paginator
+    from ._promote import PromotionReport, PromotionStep, promote
     from ._retry import RetryPolicy
     from ._streaming import StreamEvent, WorkflowStream
     from .types import (
@@ -49,16 +50,21 @@ if typing.TYPE_CHECKING:
         BatchItem,
         BatchResult,
         CancelResult,
+        DeletedFolder,
+        Deployment,
         ExecutionDetails,
+        Folder,
         JobStatus,
         Member,
         PausedExecution,
         Permission,
         RateLimitInfo,
         UsageLimits,
+        Workflow,
         WorkflowExecutionResult,
         WorkflowRun,
         WorkflowStatus,
+        WorkflowVersion,
         Workspace,
     )
 
@@ -98,6 +104,11 @@ _EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
         "Page",
         "Paginator",
     ),
+    "._promote": (
+        "PromotionReport",
+        "PromotionStep",
+        "promote",
+    ),
     "._retry": ("RetryPolicy",),
     "._streaming": (
         "StreamEvent",
@@ -108,16 +119,21 @@ _EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
         "BatchItem",
         "BatchResult",
         "CancelResult",
+        "DeletedFolder",
+        "Deployment",
         "ExecutionDetails",
+        "Folder",
         "JobStatus",
         "Member",
         "PausedExecution",
         "Permission",
         "RateLimitInfo",
         "UsageLimits",
+        "Workflow",
         "WorkflowExecutionResult",
         "WorkflowRun",
         "WorkflowStatus",
+        "WorkflowVersion",
         "Workspace",
     ),
 }
@@ -157,8 +173,11 @@ __all__ = [
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "DeletedFolder",
+    "Deployment",
     "ExecutionDetails",
     "ExecutionError",
+    "Folder",
     "InvalidArgumentError",
     "InvalidRequestError",
     "InvalidResponseError",
@@ -170,6 +189,8 @@ __all__ = [
     "PausedExecution",
     "Permission",
     "PermissionDeniedError",
+    "PromotionReport",
+    "PromotionStep",
     "RateLimitError",
     "RateLimitInfo",
     "RedirectError",
@@ -184,10 +205,13 @@ __all__ = [
     "StreamIncompleteError",
     "UsageLimitError",
     "UsageLimits",
+    "Workflow",
     "WorkflowExecutionResult",
     "WorkflowRun",
     "WorkflowStatus",
     "WorkflowStream",
+    "WorkflowVersion",
     "Workspace",
     "__version__",
+    "promote",
 ]

@@ -56,6 +56,16 @@ EXPECTED = {
         ": paused",
         "resumed -> completed: {'approved': True",
     ],
+    "workflows_as_code.py": [
+        "(deployed: False)\ndeployed version 1\nrun: {'greeting': 'Hello, Ada!'}",
+        'diff: -            "value": "{\\"greeting\\": \\"Hello, <start.name>!\\"}"\n'
+        'diff: +            "value": "{\\"greeting\\": \\"Howdy, <start.name>!\\"}"\n'
+        "needs redeployment: True",
+        "deployed version 2\nrun: {'greeting': 'Howdy, Ada!'}",
+        "exported again: 4 changed lines, all timestamps: True",
+        "  version 2 'howdy' (active)\n  version 1 'hello'\nrolled back to version 1\n"
+        "after rollback: {'greeting': 'Hello, Ada!'}",
+    ],
 }
 
 

@@ -1,4 +1,5 @@
-"""``client.workflows``: run workflows (sync, streamed, queued, batched) and read their status."""
+"""``client.workflows``: run workflows (sync, streamed, queued, batched) and read their status;
+managing them (``workflow_admin.py``, ``workflow_deployments.py``) is inherited."""
 
 from __future__ import annotations
 
@@ -27,17 +28,19 @@ from .._stream_open import DEFAULT_IDLE, IdleTimeout, open_workflow_stream
 from .._streaming import DEFAULT_MAX_TEXT_CHARS, WorkflowStream
 from ..types.batch import BatchItem, BatchResult
 from ..types.workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
-from ._base import Resource
 from ._execute import ExecuteRequest, ExecuteResult, execution_result, prepare_execute
 from .executions import Executions
 from .jobs import Jobs
 from .usage import Usage
+from .workflow_admin import WorkflowAdmin
 
 __all__ = ["Workflows"]
 
 
-class Workflows(Resource):
-    """Deployed workflows: execute them (sync, streamed, queued, batched), read their status."""
+class Workflows(WorkflowAdmin):
+    """Workflows: execute them (sync, streamed, queued, batched) and read their status; list,
+    export, import, update, delete, deploy, version and roll them back (``WorkflowAdmin``,
+    ``WorkflowDeployments``); their folders are ``client.workflows.folders``."""
 
     def __init__(
         self, requester: Requester, *, jobs: Jobs, executions: Executions, usage: Usage

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import List
 
+from . import _routes_deployments as deployments
 from . import _routes_execute as execute
+from . import _routes_folders as folders
 from . import _routes_runs as runs
 from . import _routes_runs_v2 as runs_v2
+from . import _routes_workflows as workflows
 from . import _routes_workspaces as workspaces
 from ._public import api_route
 from ._routing import Route, route
@@ -41,5 +44,33 @@ ROUTES: List[Route] = [
     api_route("GET", "/api/v2/workspaces/{workspaceId}", "workspace", workspaces.get_workspace),
     api_route(
         "GET", "/api/v2/workspaces/{workspaceId}/members", "members", workspaces.list_members
+    ),
+    # -- workflow management, v1 and v2 (workflows-api.md); v1 counts every route together,
+    # v2 each route on its own (GET /{id} and /{id}/deployment share); folders before /{id}
+    api_route("GET", "/api/v1/workflows", "workflows-v1", workflows.list_workflows),
+    api_route("POST", "/api/v1/workflows/import", "workflows-v1", workflows.import_workflow),
+    api_route("GET", "/api/v1/workflows/{id}", "workflows-v1", workflows.get_workflow),
+    api_route("GET", "/api/v1/workflows/{id}/export", "workflows-v1", workflows.export_workflow),
+    api_route("POST", "/api/v1/workflows/{id}/deploy", "workflows-v1", deployments.deploy),
+    api_route("DELETE", "/api/v1/workflows/{id}/deploy", "workflows-v1", deployments.undeploy),
+    api_route("POST", "/api/v1/workflows/{id}/rollback", "workflows-v1", deployments.rollback),
+    api_route("GET", "/api/v2/workflows/folders", "wf-folders-list", folders.list_folders),
+    api_route("POST", "/api/v2/workflows/folders", "wf-folders-create", folders.create_folder),
+    api_route("PATCH", "/api/v2/workflows/folders", "wf-folders-move", folders.move_folder),
+    api_route("DELETE", "/api/v2/workflows/folders", "wf-folders-delete", folders.delete_folder),
+    api_route("GET", "/api/v2/workflows", "wf-list", workflows.list_workflows),
+    api_route("POST", "/api/v2/workflows", "wf-create", workflows.create_workflow),
+    api_route("POST", "/api/v2/workflows/import", "wf-import", workflows.import_workflow),
+    api_route("GET", "/api/v2/workflows/{id}", "wf-read", workflows.get_workflow),
+    api_route("PATCH", "/api/v2/workflows/{id}", "wf-update", workflows.update_workflow),
+    api_route("DELETE", "/api/v2/workflows/{id}", "wf-delete", workflows.delete_workflow),
+    api_route("GET", "/api/v2/workflows/{id}/export", "wf-export", workflows.export_workflow),
+    api_route("POST", "/api/v2/workflows/{id}/deploy", "wf-deploy", deployments.deploy),
+    api_route("DELETE", "/api/v2/workflows/{id}/deploy", "wf-undeploy", deployments.undeploy),
+    api_route("POST", "/api/v2/workflows/{id}/rollback", "wf-rollback", deployments.rollback),
+    api_route("GET", "/api/v2/workflows/{id}/deployment", "wf-read", deployments.deployment),
+    api_route("GET", "/api/v2/workflows/{id}/versions", "wf-versions", deployments.versions),
+    api_route(
+        "GET", "/api/v2/workflows/{id}/versions/{version}", "wf-version", deployments.version
     ),
 ]

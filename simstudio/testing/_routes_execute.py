@@ -87,7 +87,7 @@ def _execute(
             return json_response(404, wire.workflow_not_found())
         if not workflow.deployed:
             return json_response(403, wire.not_deployed())
-    auth = state.auth(request)
+    auth = state.auth(request, workflow.workspace_id if workflow is not None else None)
     if auth == "forbidden":
         return json_response(403, wire.workspace_forbidden())
     if auth != "ok":
@@ -160,7 +160,7 @@ def _execute(
 def status(state: ServerState, request: Request, fault: Optional[Fault], wf_id: str) -> Response:
     """``GET /api/workflows/{id}/status``."""
     wire = state.wire
-    auth = state.auth(request) if wire.status_needs_auth else "ok"
+    auth = state.auth(request, state.workspace_of(wf_id)) if wire.status_needs_auth else "ok"
     if auth in ("missing", "invalid"):
         return json_response(401, wire.status_unauthorized(request.request_id))
     workflow = state.workflow(wf_id)
@@ -178,10 +178,10 @@ def status(state: ServerState, request: Request, fault: Optional[Fault], wf_id: 
 
 def job(state: ServerState, request: Request, fault: Optional[Fault], job_id: str) -> Response:
     """``GET /api/jobs/{jobId}`` (the colon may arrive raw or as ``%3A``)."""
-    auth = state.auth(request)
+    run = state.runs.by_job(job_id)
+    auth = state.auth(request, run.workflow.workspace_id if run is not None else None)
     if auth in ("missing", "invalid"):
         return json_response(401, state.wire.jobs_unauthorized(auth == "missing"))
-    run = state.runs.by_job(job_id)
     if run is None:
         return json_response(404, {"error": "Task not found", "code": "TASK_NOT_FOUND"})
     if auth == "forbidden":

@@ -15,12 +15,14 @@ from ._util import dumps, iso
 from ._views import execution_status, pause_context, paused_detail, paused_summary
 
 
-def _guard(state: ServerState, request: Request, missing: str) -> Optional[Response]:
+def _guard(
+    state: ServerState, request: Request, missing: str, wf_id: str
+) -> Optional[Response]:
     """404 in the 2025 wire format (these routes did not exist), 401 without a valid key,
     and 404 ``missing`` for another workspace's key (its runs are concealed)."""
     if state.wire.era == "2025":
         return json_response(404, {"error": "Not found"})
-    auth = state.auth(request)
+    auth = state.auth(request, state.workspace_of(wf_id))
     if auth == "forbidden":
         return json_response(404, {"error": missing})
     if auth != "ok":
@@ -48,7 +50,7 @@ def _lookup(
     With ``paused``, only a run that has a pause state counts; with ``context_id``, only one
     whose pause context is that one.
     """
-    refused = _guard(state, request, missing)
+    refused = _guard(state, request, missing, wf_id)
     if refused is not None:
         return refused
     run = _run(state, wf_id, execution_id)
@@ -93,7 +95,7 @@ def list_paused(
     state: ServerState, request: Request, fault: Optional[Fault], wf_id: str
 ) -> Response:
     """``GET /api/workflows/{id}/paused?status=``: paused runs (default: still paused)."""
-    refused = _guard(state, request, "Workflow not found")
+    refused = _guard(state, request, "Workflow not found", wf_id)
     if refused is not None:
         return refused
     if state.workflow(wf_id) is None:

@@ -41,8 +41,8 @@ def _bad(message: str, path: Optional[str] = None) -> ApiError:
     return ApiError(400, message if path is None else "Invalid request body", details)
 
 
-def _authorize(state: ServerState, request: Request) -> None:
-    auth = state.auth(request)
+def _authorize(state: ServerState, request: Request, wf_id: str) -> None:
+    auth = state.auth(request, state.workspace_of(wf_id))
     if auth == "forbidden":  # the workflows are in the main workspace: concealed
         raise ApiError(404, "Workflow not found")
     if auth != "ok":
@@ -128,14 +128,14 @@ def _execute(
 ) -> AnyResponse:  # fmt: skip
     if request.body_too_large:
         raise ApiError(413, "Request body is too large")
-    _authorize(state, request)
+    _authorize(state, request, wf_id)
     workflow = state.workflow(wf_id)
     if workflow is None:
         raise ApiError(404, "Workflow not found")
     body = _parse(request)
     _validate(body, request)
     if not workflow.deployed:
-        raise ApiError(403, "Workflow is not deployed")
+        raise ApiError(403, "Workflow is not deployed", {"code": "WORKFLOW_NOT_DEPLOYED"})
     run_id = request.headers.get("x-run-id")
     if run_id is not None and not EXECUTION_ID.match(run_id):
         raise _bad("X-Run-Id must be 1-128 characters of [A-Za-z0-9._:-]")
@@ -181,7 +181,7 @@ def execute(state: ServerState, request: Request, fault: Optional[Fault], wf_id:
 
 
 def _find_run(state: ServerState, request: Request, wf_id: str, run_id: str) -> Any:
-    _authorize(state, request)
+    _authorize(state, request, wf_id)
     if state.workflow(wf_id) is None:
         raise ApiError(404, "Workflow not found")
     run = state.runs.get(run_id)
@@ -193,7 +193,7 @@ def _find_run(state: ServerState, request: Request, wf_id: str, run_id: str) -> 
 def _get_run(
     state: ServerState, taken: List[RateDecision], request: Request, wf_id: str, run_id: str
 ) -> AnyResponse:
-    _authorize(state, request)
+    _authorize(state, request, wf_id)
     for name in ("includeOutput", "selectedOutputs"):
         if request.query_value(name) == "":
             raise _bad(f"Query parameter '{name}' has no value", name)

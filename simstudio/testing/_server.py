@@ -7,9 +7,11 @@ import secrets
 import threading
 import weakref
 from types import TracebackType
-from typing import Any, Callable, List, Optional, Type
+from typing import Any, Callable, Dict, List, Optional, Type
 
+from ._blocks import BlockTypes, state_of
 from ._builtins import builtin_workflows
+from ._catalog import Catalog
 from ._faults import Fault, FaultHandle, PathMatcher
 from ._http import HttpServer
 from ._listener import close_listener, open_listener, url_for
@@ -272,6 +274,51 @@ class LocalSimServer:
         )
         with self._state.lock:
             self._state.workflows[workflow_id] = workflow
+
+    # -- workflows managed through the API (imports): how they run, editing them -------------
+
+    def add_block_type(
+        self, block_type: str, handler: Callable[[Any, Dict[str, Any]], Any]
+    ) -> None:
+        """Say how blocks of ``block_type`` run in imported workflows.
+
+        An imported workflow runs its active version from the start block along the edges
+        (``response``, ``wait`` and start blocks have a built-in behaviour; see "Workflows
+        managed through the API" in ``docs/testing.md``).
+
+        Args:
+            block_type: The block ``type`` (e.g. ``"agent"``).
+            handler: ``handler(received, block)``: ``received`` is the previous block's output
+                (the workflow input after the start block), ``block`` the block's JSON; the
+                return value is the block's output. Raising fails the run.
+        """
+        self._state.store(BlockTypes).add(block_type, handler)
+
+    def edit_workflow(self, workflow_id: str, document: Dict[str, Any]) -> None:
+        """Replace a workflow's blocks and edges, as an edit in Sim's editor would.
+
+        Sim's API cannot change a workflow's content; this stands in for the editor so that
+        a test can deploy a changed workflow as a new version. The running version changes
+        only with the next deploy (until then ``deployment()`` says ``needsRedeployment``).
+
+        Args:
+            workflow_id: The workflow.
+            document: An export (its ``state`` is used) or a bare state with ``blocks``.
+
+        Raises:
+            KeyError: No such workflow.
+            ValueError: ``document`` has no ``blocks``.
+        """
+        state, _meta = state_of(document)
+        if state is None:
+            raise ValueError("document has no blocks: pass an export or a workflow state")
+        with self._state.lock:
+            catalog = self._state.store(Catalog)
+            catalog.sync(self._state)
+            record = catalog.records.get(workflow_id)
+            if record is None:
+                raise KeyError(workflow_id)
+            catalog.edit(record, state)
 
     def block_id(self, workflow_id: str) -> str:
         """The (deterministic) block UUID of a workflow, as used in chunk frames."""

@@ -175,18 +175,25 @@ class ServerState:
         """
         return authenticate(self.directory, request.headers.get("x-api-key"))
 
-    def auth(self, request: Request) -> str:
-        """The key check of the workflow routes (the workflows live in the main workspace).
+    def auth(self, request: Request, workspace_id: Optional[str] = None) -> str:
+        """The key check of the workflow routes (workflows live in the main workspace unless
+        imported elsewhere: pass that ``workspace_id``).
 
         Returns:
-            ``"ok"`` (a key reaching the main workspace), ``"missing"``, ``"invalid"``, or
+            ``"ok"`` (a key reaching the workspace), ``"missing"``, ``"invalid"``, or
             ``"forbidden"`` (a valid key of another workspace).
         """
         try:
             principal = self.principal(request)
         except ApiError as exc:
             return "missing" if exc.message == "API key required" else "invalid"
-        return "ok" if principal.can_access(self.directory.main.id) else "forbidden"
+        reached = workspace_id or self.directory.main.id
+        return "ok" if principal.can_access(reached) else "forbidden"
+
+    def workspace_of(self, workflow_id: str) -> Optional[str]:
+        """The workspace of a registered workflow (``None``: the main one, or unknown)."""
+        workflow = self.workflow(workflow_id)
+        return workflow.workspace_id if workflow is not None else None
 
     def wait(self, seconds: float) -> bool:
         """Wait, returning ``True`` early if the server is stopping."""

@@ -173,6 +173,8 @@ class Workflow:
     name: Optional[str] = None
     block_name: str = "agent1"
     deployed_at: float = field(default_factory=time.time)
+    #: The workspace it lives in (``None``: the main one); imports may go to another.
+    workspace_id: Optional[str] = None
 
     def __post_init__(self) -> None:
         self.takes_context = _takes_context(self.handler)

@@ -11,6 +11,7 @@ from .batch import BatchItem, BatchResult
 from .executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from .jobs import JobStatus
 from .usage import RateLimitInfo, UsageLimits
+from .workflow_admin import DeletedFolder, Deployment, Folder, Workflow, WorkflowVersion
 from .workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
 from .workspaces import Member, Permission, Workspace
 
@@ -20,15 +21,20 @@ __all__ = [
     "BatchItem",
     "BatchResult",
     "CancelResult",
+    "DeletedFolder",
+    "Deployment",
     "ExecutionDetails",
+    "Folder",
     "JobStatus",
     "Member",
     "PausedExecution",
     "Permission",
     "RateLimitInfo",
     "UsageLimits",
+    "Workflow",
     "WorkflowExecutionResult",
     "WorkflowRun",
     "WorkflowStatus",
+    "WorkflowVersion",
     "Workspace",
 ]
