@@ -37,6 +37,7 @@ from typing import Any, Iterator, List, Optional, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 FRAGMENT = "# fragment"
+_INCLUDE = re.compile(r'--8<-- "([^"]+)"')
 
 #: The docs' placeholder workflow ids and the built-in workflow of the local server each one
 #: runs as. ``agent`` streams (``selected_outputs=["agent1.content"]``) and also answers sync
@@ -79,6 +80,19 @@ class Block:
         """Whether its first non-blank line is the ``# fragment`` marker."""
         first = next((line.strip() for line in self.code.splitlines() if line.strip()), "")
         return first.startswith(FRAGMENT)
+
+    @property
+    def includes(self) -> List[str]:
+        """The files a block made only of ``--8<-- "path"`` lines includes (MkDocs snippets):
+        they are shown whole and run where they live (``examples/`` by ``test_examples``)."""
+        lines = [line.strip() for line in self.code.splitlines() if line.strip()]
+        found = [_INCLUDE.fullmatch(line) for line in lines]
+        return [match.group(1) for match in found if match] if all(found) and found else []
+
+    @property
+    def is_program(self) -> bool:
+        """A block the runner must run: neither a fragment nor an included file."""
+        return not self.is_fragment and not self.includes
 
 
 @dataclass

@@ -12,6 +12,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from _docs_blocks import (
@@ -28,12 +29,12 @@ from simstudio.testing import Fault, LocalSimServer
 
 ALL_BLOCKS = [block for page in pages() for block in python_blocks(page)]
 PAGES_WITH_PROGRAMS = [
-    page for page in pages() if any(not block.is_fragment for block in python_blocks(page))
+    page for page in pages() if any(block.is_program for block in python_blocks(page))
 ]
 
 
 def test_the_blocks_are_found_and_most_are_programs():
-    programs = [block for block in ALL_BLOCKS if not block.is_fragment]
+    programs = [block for block in ALL_BLOCKS if block.is_program]
     assert len(ALL_BLOCKS) >= 30
     assert len(programs) >= 12
     assert {"docs/streaming.md", "docs/quickstart.md", "README.md"} <= {
@@ -43,7 +44,7 @@ def test_the_blocks_are_found_and_most_are_programs():
 
 @pytest.mark.parametrize("page", PAGES_WITH_PROGRAMS, ids=page_name)
 def test_every_complete_program_runs(page):
-    runs = run_blocks([block for block in python_blocks(page) if not block.is_fragment])
+    runs = run_blocks([block for block in python_blocks(page) if block.is_program])
     failures = [f"{run.name} (not a complete program? mark it '{FRAGMENT}: ...'):\n{run.error}"
                 for run in runs if not run.ok]  # fmt: skip
     assert failures == [], "\n".join(failures)
@@ -56,7 +57,7 @@ def test_every_complete_program_defines_what_it_uses(tmp_path):
     if importlib.util.find_spec("ruff") is None:
         pytest.skip("ruff is not installed (pip install -e '.[dev]')")
     for index, block in enumerate(ALL_BLOCKS):
-        if not block.is_fragment:
+        if block.is_program:
             name = re.sub(r"\W", "_", block.name)
             (tmp_path / f"{index:03d}_{name}.py").write_text(block.code, encoding="utf-8")
     proc = subprocess.run(
@@ -65,6 +66,16 @@ def test_every_complete_program_defines_what_it_uses(tmp_path):
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_included_files_are_examples_that_ci_runs():
+    from test_examples import EXPECTED
+
+    included = [(block.name, path) for block in ALL_BLOCKS for path in block.includes]
+    assert included, "no page includes an example: the include rule is untested"
+    for name, path in included:
+        assert path.startswith("examples/"), name
+        assert Path(path).name in EXPECTED, f"{name}: {path} is not run by test_examples"
 
 
 def test_a_fragment_says_what_it_leaves_out():
