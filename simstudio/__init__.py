@@ -31,6 +31,7 @@ from ._errors import (
     StreamIncompleteError,
     UsageLimitError,
 )
+from ._logging import configure_from_environment as _configure_logging
 from ._pagination import Page, Paginator
 from ._retry import RetryPolicy
 from ._streaming import StreamEvent, WorkflowStream
@@ -55,6 +56,8 @@ from .types import (
 
 # Libraries stay silent unless the application configures logging.
 logging.getLogger("simstudio").addHandler(logging.NullHandler())
+# ...or unless SIM_LOG=debug|info asks for the SDK's own stderr handler (read once, here).
+_configure_logging()
 
 __all__ = [
     "APIConnectionError",

@@ -37,6 +37,7 @@ from ._errors import (
     RequestTimeoutError,
     SimStudioError,
 )
+from ._logging import redact
 from ._responses import Answer
 
 if TYPE_CHECKING:
@@ -339,7 +340,7 @@ class HTTPTransport:
                     logger.debug(
                         "%s %s -> %s in %.1f ms",
                         method,
-                        urlsplit(current).path,
+                        redact(urlsplit(current).path, headers.get("X-API-Key", "")),
                         response.status_code,
                         (time.perf_counter() - started) * 1000.0,
                     )
