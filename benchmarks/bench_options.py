@@ -101,7 +101,7 @@ def run(quick: bool = False) -> Dict[str, Any]:
         ``{"plain_us", "rows": [{"side", "cpu_us", "ratio"}]}``: CPU per call and the paired
         ratio to ``plain`` per side.
     """
-    rounds, calls = (6, 100) if quick else (30, 400)
+    rounds, calls = (4, 80) if quick else (30, 400)
     session = requests.Session()
     session.mount("http://", _CannedAdapter())
     client = SimStudioClient("sk-bench", "http://127.0.0.1:9", session=session)

@@ -105,9 +105,12 @@ def _headers_text(headers: Mapping[str, str], secret: str) -> str:
 def _body_text(body: Optional[bytes], secret: str) -> str:
     if not body:
         return "(empty)"
-    # Blank the key out before cutting: a cut through the key must not leave half of it.
-    text = redact(body.decode("utf-8", errors="replace"), secret)
-    if len(text) <= BODY_LOG_LIMIT:
+    # Only the head is shown, so only the head is decoded (an upload can be megabytes), with
+    # room for a key that starts before the cut. The key is blanked out before cutting: a cut
+    # through it must not leave half of it.
+    head = body[: 4 * BODY_LOG_LIMIT + 2 * len(secret) + 8]
+    text = redact(head.decode("utf-8", errors="replace"), secret)
+    if len(text) <= BODY_LOG_LIMIT and len(head) == len(body):
         return text
     return f"{text[:BODY_LOG_LIMIT]}... ({len(body)} bytes in all)"
 

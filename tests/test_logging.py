@@ -89,6 +89,15 @@ def test_a_body_is_redacted_before_it_is_cut():
     assert len(shown) < BODY_LOG_LIMIT + 40
 
 
+def test_a_large_body_shows_its_head_and_size():
+    data = ("é" * 3 + KEY).encode() * 40000  # about 1.5 MB of two-byte characters and keys
+    shown = _logging._body_text(data, KEY)
+    assert shown.startswith("ééé[redacted]ééé[redacted]")
+    assert shown.endswith(f"... ({len(data)} bytes in all)")
+    assert KEY[7:20] not in shown
+    assert _logging._body_text(b"short", KEY) == "short"
+
+
 def test_credential_headers_are_redacted():
     shown = _logging._headers_text(
         {"X-API-Key": KEY, "Authorization": "Bearer t", "Set-Cookie": "s=1", "X-Echo": KEY},
