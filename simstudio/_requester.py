@@ -180,7 +180,7 @@ class Requester:
             extra_headers=extra_headers,
         )
         transport = self.state.transport
-        # One cached level check per call when logging is off (the common case).
+        # Logging off (the common case) costs two cached level checks per call.
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
             log_request(method, path, sent, body, sent["X-API-Key"])
