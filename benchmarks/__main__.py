@@ -35,6 +35,13 @@ def _sse(quick: bool) -> Dict[str, Any]:
     return result
 
 
+def _options(quick: bool) -> Dict[str, Any]:
+    from . import bench_options
+
+    result: Dict[str, Any] = bench_options.run(quick)
+    return result
+
+
 SECTIONS: Dict[str, Callable[[bool], Dict[str, Any]]] = {
     "calls": bench_calls.run,
     "reuse": bench_reuse.run,
@@ -43,6 +50,7 @@ SECTIONS: Dict[str, Callable[[bool], Dict[str, Any]]] = {
     "memory": bench_memory.run,
     "import": bench_import.run,
     "batch": bench_batch.run,
+    "options": _options,
 }
 
 

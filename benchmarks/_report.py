@@ -11,6 +11,13 @@ TARGET_CALL_RATIO = 1.03
 TARGET_LATENCY_MS = 5.0
 TARGET_MEMORY_MB = 10.0
 TARGET_BATCH_FRACTION = 0.9
+OPTION_LABELS = {
+    "plain": "nothing added",
+    "with_options": "a with_options() view made per call",
+    "extra_headers": "extra_headers (traceparent)",
+    "log_info": "logging at INFO (SIM_LOG=info)",
+    "log_debug": "logging at DEBUG (SIM_LOG=debug)",
+}
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], markdown: bool) -> str:
@@ -209,6 +216,17 @@ def summary_rows(sections: Dict[str, Any]) -> List[Row]:
                 batch["fraction_of_allowed"] >= TARGET_BATCH_FRACTION,
             )
         )
+    options = sections.get("options")
+    if options:
+        for row in options["rows"][1:]:
+            rows.append(
+                (
+                    f"10. execute_workflow with {OPTION_LABELS[row['side']]} / without (CPU)",
+                    _x(row["ratio"]),
+                    "",
+                    None,
+                )
+            )
     return rows
 
 
@@ -459,6 +477,21 @@ def section_tables(sections: Dict[str, Any], markdown: bool) -> List[Tuple[str, 
                     markdown,
                 ),
                 "allowed = burst + rate x elapsed (what the server's bucket admits).",
+            )
+        )
+    options = sections.get("options")
+    if options:
+        rows = [
+            [OPTION_LABELS[r["side"]], _f(r["cpu_us"]), _x(r["ratio"])] for r in options["rows"]
+        ]
+        out.append(
+            (
+                "10. Day-two handles: cost per execute_workflow (canned adapter, CPU)",
+                table(["", "client CPU us/call", "CPU / plain call"], rows, markdown),
+                f"{options['rounds']} interleaved rounds of {options['calls_per_round']} calls per "
+                "side on a session with a canned adapter (no socket); ratios are medians of "
+                "per-round ratios to the plain call. Logging sides format every line and write "
+                "it nowhere.",
             )
         )
     return out

@@ -11,6 +11,7 @@ import importlib
 import logging
 import typing
 
+from ._logging import configure_from_environment as _configure_logging
 from ._version import __version__
 
 if typing.TYPE_CHECKING:
@@ -141,6 +142,8 @@ _SOURCE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 # Libraries stay silent unless the application configures logging.
 logging.getLogger("simstudio").addHandler(logging.NullHandler())
+# ...or unless SIM_LOG=debug|info asks for the SDK's own stderr handler (read once, here).
+_configure_logging()
 
 
 # Type checkers see the imports above instead, so a misspelt name stays an error for them.

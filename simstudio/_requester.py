@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar
 from ._config import ClientConfig, Timeout, resolve_timeout
 from ._errors import ConfigurationError, InvalidArgumentError, SimStudioError
 from ._inputs import encode_json, query_string
+from ._logging import log_answer, log_request, redact
 from ._ratelimit import RATE_LIMIT_HEADERS, rate_limit_info_from_headers
 from ._responses import Answer, error_from_answer
 from ._retry import RetryPolicy, read_should_retry, retrying, safe_should_retry
@@ -179,19 +180,18 @@ class Requester:
             extra_headers=extra_headers,
         )
         transport = self.state.transport
+        # Logging off (the common case) costs two cached level checks per call.
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            log_request(method, path, sent, body, sent["X-API-Key"])
         started = time.perf_counter()
         response = transport.send(method, url, headers=sent, body=body, timeout=timeouts, what=what)
         answer = transport.read(response, what, timeouts)
         self.state.record_rate_limit(answer.headers)
-        if logger.isEnabledFor(logging.INFO):
-            logger.info(
-                "%s %s -> %d in %.1f ms (request id %s)",
-                method,
-                path.split("?", 1)[0],
-                answer.status,
-                (time.perf_counter() - started) * 1000.0,
-                answer.request_id or "-",
-            )
+        if debug or logger.isEnabledFor(logging.INFO):
+            _log_exchange(method, path, answer, started, sent["X-API-Key"])
+            if debug:
+                log_answer(answer.status, answer.headers, answer.content, sent["X-API-Key"])
         return answer
 
     def request(
@@ -257,6 +257,18 @@ class Requester:
         prefix = f"/{base_path[0]}" if base_path else ""
         method, _, path = request_line.partition(" ")
         return error_from_answer(answer, self.state.wall_clock(), what, f"{method} {prefix}{path}")
+
+
+def _log_exchange(method: str, path: str, answer: Answer, started: float, secret: str) -> None:
+    """INFO: one line per answered request (never the key, never a body or query string)."""
+    logger.info(
+        "%s %s -> %d in %.1f ms (request id %s)",
+        method,
+        redact(path.split("?", 1)[0], secret),
+        answer.status,
+        (time.perf_counter() - started) * 1000.0,
+        answer.request_id or "-",
+    )
 
 
 def check_headers(headers: Mapping[str, str]) -> Dict[str, str]:

@@ -35,6 +35,7 @@ from ._errors import (
     RequestTimeoutError,
     SimStudioError,
 )
+from ._logging import redact
 from ._responses import Answer
 
 __all__ = ["HTTPTransport", "map_exception"]
@@ -285,7 +286,7 @@ class HTTPTransport:
                     logger.debug(
                         "%s %s -> %s in %.1f ms",
                         method,
-                        urlsplit(current).path,
+                        redact(urlsplit(current).path, headers.get("X-API-Key", "")),
                         response.status_code,
                         (time.perf_counter() - started) * 1000.0,
                     )

@@ -108,3 +108,15 @@ def test_rate_limit_info_parsed_on_demand_keeps_the_previous_limit() -> None:
     info = client.get_rate_limit_info()
     assert info is not None
     assert (info.limit, info.remaining, info.retry_after) == (50, 0, 7)
+
+
+def test_options_section_renders_every_side() -> None:
+    sides = ("plain", "with_options", "extra_headers", "log_info", "log_debug")
+    options = {"rounds": 2, "calls_per_round": 3,
+               "rows": [{"side": s, "cpu_us": 500.0 + i, "ratio": 1.0 + i / 100}
+                        for i, s in enumerate(sides)]}  # fmt: skip
+    text = _report.render_text({"sections": {"options": options}, "errors": {}})
+    assert "a with_options() view made per call" in text
+    assert "logging at DEBUG (SIM_LOG=debug)" in text
+    summary = [row[0] for row in _report.summary_rows({"options": options})]
+    assert len(summary) == len(sides) - 1  # every side against the plain call

@@ -49,6 +49,18 @@ EXPECTED = {
         "runs on the server for order-",
         "second attempt refused: EXECUTION_ID_CONFLICT",
     ],
+    "observability.py": [
+        "error span: NOT_FOUND request_id=",
+        "span sim.execute_workflow status=OK parent=",
+        "span sim.execute_workflow status=ERROR parent=",
+        "'exception.type': 'NotFoundError'",
+        "metrics: POST /api/workflows/echo/execute 200 ",
+        "metrics: POST /api/workflows/no-such-workflow/execute 404 ",
+        "result request id: ",
+        "server saw traceparent: True",
+        "server saw X-Team: data-platform | User-Agent: simstudio-python/",
+        " observability-example/1.0.0",
+    ],
     "run_control.py": [
         "final output: {'waitDuration': 50, 'status': 'completed'}",
         "cancel -> success=True",
