@@ -538,28 +538,40 @@ class SimStudioClient:
         )
 
     def get_workflow_status(
-        self, workflow_id: str, *, extra_headers: Optional[Mapping[str, str]] = None
+        self,
+        workflow_id: str,
+        *,
+        timeout: Optional[Timeout] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> WorkflowStatus:
         """A workflow's deployment status (``is_deployed``, ``deployed_at``...)."""
-        return self.workflows.status(workflow_id, extra_headers=extra_headers)
+        return self.workflows.status(workflow_id, timeout=timeout, extra_headers=extra_headers)
 
     def validate_workflow(
-        self, workflow_id: str, *, extra_headers: Optional[Mapping[str, str]] = None
+        self,
+        workflow_id: str,
+        *,
+        timeout: Optional[Timeout] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> bool:
         """Whether the workflow exists, is visible to this key and is deployed.
 
         Unlike the official SDK, only "not found" and "forbidden" answers mean ``False``;
         authentication, connection and server errors are raised, not hidden.
         """
-        return self.workflows.validate(workflow_id, extra_headers=extra_headers)
+        return self.workflows.validate(workflow_id, timeout=timeout, extra_headers=extra_headers)
 
     def get_job_status(
-        self, task_id: str, *, extra_headers: Optional[Mapping[str, str]] = None
+        self,
+        task_id: str,
+        *,
+        timeout: Optional[Timeout] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> JobStatus:
         """The state of an async job: a :class:`JobStatus`, which is the documented ``dict``
         (``status["status"]``, ``status["output"]``, ``status["metadata"]["duration"]``) with
         typed properties."""
-        return self.jobs.get(task_id, extra_headers=extra_headers)
+        return self.jobs.get(task_id, timeout=timeout, extra_headers=extra_headers)
 
     def wait_for_job(
         self,
@@ -582,9 +594,14 @@ class SimStudioClient:
             extra_headers=extra_headers,
         )
 
-    def get_usage_limits(self, *, extra_headers: Optional[Mapping[str, str]] = None) -> UsageLimits:
+    def get_usage_limits(
+        self,
+        *,
+        timeout: Optional[Timeout] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> UsageLimits:
         """The account's rate limits and usage (``limit`` is filled on every server era)."""
-        return self.usage.limits(extra_headers=extra_headers)
+        return self.usage.limits(timeout=timeout, extra_headers=extra_headers)
 
     def get_rate_limit_info(self) -> Optional[RateLimitInfo]:
         """The rate-limit headers of the most recent answer that had any, or ``None``."""
@@ -597,6 +614,7 @@ class SimStudioClient:
         *,
         include_output: bool = True,
         selected_outputs: Optional[Sequence[str]] = None,
+        timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> ExecutionDetails:
         """Look up one execution (status, timing, output) by its id."""
@@ -605,6 +623,7 @@ class SimStudioClient:
             execution_id,
             include_output=include_output,
             selected_outputs=selected_outputs,
+            timeout=timeout,
             extra_headers=extra_headers,
         )
 
@@ -633,30 +652,39 @@ class SimStudioClient:
         workflow_id: str,
         execution_id: str,
         *,
+        timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> CancelResult:
         """Ask the server to cancel a running, queued or paused execution (best-effort)."""
-        return self.executions.cancel(workflow_id, execution_id, extra_headers=extra_headers)
+        return self.executions.cancel(
+            workflow_id, execution_id, timeout=timeout, extra_headers=extra_headers
+        )
 
     def list_paused_executions(
         self,
         workflow_id: str,
         *,
         status: Optional[str] = None,
+        timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> List[PausedExecution]:
         """The workflow's executions paused for human input."""
-        return self.executions.list_paused(workflow_id, status=status, extra_headers=extra_headers)
+        return self.executions.list_paused(
+            workflow_id, status=status, timeout=timeout, extra_headers=extra_headers
+        )
 
     def get_paused_execution(
         self,
         workflow_id: str,
         execution_id: str,
         *,
+        timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> PausedExecution:
         """One paused execution with its pause points."""
-        return self.executions.get_paused(workflow_id, execution_id, extra_headers=extra_headers)
+        return self.executions.get_paused(
+            workflow_id, execution_id, timeout=timeout, extra_headers=extra_headers
+        )
 
     def resume_execution(
         self,
@@ -665,12 +693,18 @@ class SimStudioClient:
         context_id: str,
         input_data: Any = None,
         *,
+        timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Union[WorkflowExecutionResult, AsyncExecutionResult]:
         """Resume a paused execution at ``context_id`` with the human's input
         (``client.executions.resume``)."""
         return self.executions.resume(
-            workflow_id, execution_id, context_id, input_data, extra_headers=extra_headers
+            workflow_id,
+            execution_id,
+            context_id,
+            input_data,
+            timeout=timeout,
+            extra_headers=extra_headers,
         )
 
     def get_workflow_run(
@@ -680,6 +714,7 @@ class SimStudioClient:
         *,
         include_output: bool = True,
         selected_outputs: Optional[Sequence[str]] = None,
+        timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> WorkflowRun:
         """Look up a v2 run (``/api/v2/workflows/{id}/runs/{runId}``)."""
@@ -688,14 +723,20 @@ class SimStudioClient:
             run_id,
             include_output=include_output,
             selected_outputs=selected_outputs,
+            timeout=timeout,
             extra_headers=extra_headers,
         )
 
     def cancel_run(
-        self, workflow_id: str, run_id: str, *, extra_headers: Optional[Mapping[str, str]] = None
+        self,
+        workflow_id: str,
+        run_id: str,
+        *,
+        timeout: Optional[Timeout] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> CancelResult:
         """Cancel a v2 run (best-effort)."""
-        return self.runs.cancel(workflow_id, run_id, extra_headers=extra_headers)
+        return self.runs.cancel(workflow_id, run_id, timeout=timeout, extra_headers=extra_headers)
 
 
 def _retry_policy(

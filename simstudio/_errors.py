@@ -33,7 +33,9 @@ The server's code is always kept verbatim in ``server_code``.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple, Type
+from typing import Any, Dict, Mapping, Optional, Tuple, Type
+
+from ._headers import EMPTY_HEADERS, Headers
 
 __all__ = [
     "APIConnectionError",
@@ -78,6 +80,8 @@ class SimStudioError(Exception):
         request_id: The server's ``x-request-id``, useful when reporting a problem.
         retry_after: Seconds the server asked us to wait before trying again.
         retryable: Whether repeating the same call cannot run the workflow twice.
+        headers: The error answer's HTTP headers (read-only, case-insensitive; empty when no
+            answer arrived). The API key is blanked out of them.
 
     Attributes:
         code: See Args.
@@ -100,6 +104,7 @@ class SimStudioError(Exception):
         request_id: Optional[str] = None,
         retry_after: Optional[float] = None,
         retryable: bool = False,
+        headers: Optional[Mapping[str, str]] = None,
     ) -> None:
         if len(message) > _MAX_ERROR_TEXT:
             # A 10 KB id must not make a 10 KB message: keep the call's start and the outcome.
@@ -114,6 +119,7 @@ class SimStudioError(Exception):
         self.request_id = request_id
         self.retry_after = retry_after
         self.retryable = retryable
+        self.headers: Mapping[str, str] = Headers(headers) if headers else EMPTY_HEADERS
 
     def __str__(self) -> str:
         return self.message

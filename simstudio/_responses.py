@@ -166,6 +166,7 @@ def error_from_answer(
         retryable=is_retry_safe(
             answer.status, server_code, body_retryable if isinstance(body_retryable, bool) else None
         ),
+        headers=answer.headers,
         **extra,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import ssl
 import threading
 import time
 from typing import (
@@ -171,9 +172,23 @@ def _classify(
             retryable=True,
         )
     if isinstance(exc, requests.exceptions.SSLError):
+        if isinstance(root, ssl.SSLCertVerificationError):
+            # Retrying cannot make a certificate trusted: a distinct code, not retried.
+            error = failure(
+                APIConnectionError,
+                f"the certificate of {origin} is not trusted",
+                "certificate verify failed",
+                code="TLS_CERTIFICATE_ERROR",
+            )
+            error.message += (
+                "; for a private CA set REQUESTS_CA_BUNDLE or pass a session with "
+                "verify='/path/to/ca.pem'"
+            )
+            error.args = (error.message,)
+            return error
         return failure(
             APIConnectionError,
-            f"the TLS handshake or certificate check with {origin} failed",
+            f"the TLS handshake with {origin} failed",
             "TLS error",
         )
     if isinstance(
@@ -342,7 +357,12 @@ class HTTPTransport:
             raise failure
         content = b"".join(chunks)
         if failed:
-            content = _redact_key(content, getattr(response, "request", None))
+            request = getattr(response, "request", None)
+            return Answer(
+                response.status_code,
+                _redacted_headers(response.headers, request),
+                _redact_key(content, request),
+            )
         return Answer(response.status_code, response.headers, content)
 
     @staticmethod
@@ -377,6 +397,19 @@ def _redact_key(content: bytes, request: Optional[requests.PreparedRequest]) -> 
     if isinstance(key, str) and key:
         return content.replace(key.encode("utf-8"), b"[redacted]")
     return content
+
+
+def _redacted_headers(
+    headers: Mapping[str, str], request: Optional[requests.PreparedRequest]
+) -> Mapping[str, str]:
+    """An error answer's headers with our API key blanked out of every value (they end up on
+    the error, which error trackers record)."""
+    key = request.headers.get("X-API-Key") if request is not None else None
+    if not isinstance(key, str) or not key or not any(key in v for v in headers.values()):
+        return headers
+    return requests.structures.CaseInsensitiveDict(
+        {name: value.replace(key, "[redacted]") for name, value in headers.items()}
+    )
 
 
 def _origin_text(url: str) -> str:

@@ -199,3 +199,34 @@ def test_library_logger_is_silent_by_default():
 
     handlers = logging.getLogger("simstudio").handlers
     assert any(isinstance(h, logging.NullHandler) for h in handlers)
+
+
+# Methods that send nothing (configuration, local state) take no per-call options.
+_LOCAL_METHODS = {
+    "SimStudioClient": {
+        "close",
+        "get_rate_limit_info",
+        "set_api_key",
+        "set_base_url",
+        "with_options",
+    },
+    "Usage": {"rate_limit"},
+}
+
+
+def test_every_method_that_sends_takes_timeout_and_extra_headers():
+    import simstudio.resources
+
+    classes = [simstudio.SimStudioClient] + [
+        getattr(simstudio.resources, name) for name in simstudio.resources.__all__
+    ]
+    missing = []
+    for cls in classes:
+        for name, function in inspect.getmembers(cls, inspect.isfunction):
+            if name.startswith("_") or name in _LOCAL_METHODS.get(cls.__name__, set()):
+                continue
+            parameters = inspect.signature(function).parameters
+            for option in ("timeout", "extra_headers"):
+                if option not in parameters:
+                    missing.append(f"{cls.__name__}.{name}: {option}")
+    assert missing == []

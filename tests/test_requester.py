@@ -4,6 +4,7 @@ know their answer, closed views, app identification."""
 from __future__ import annotations
 
 import pickle
+import sys
 
 import pytest
 import responses
@@ -186,5 +187,30 @@ def test_execute_with_retry_accepts_a_policy(rsps):
 
 
 def test_a_mistyped_keyword_names_the_client():
-    with pytest.raises(TypeError, match="SimStudioClient"):
+    with pytest.raises(TypeError) as info:
         SimStudioClient(api_key=KEY, base_ulr=BASE)  # type: ignore[call-arg]
+    message = str(info.value)
+    assert "base_ulr" in message
+    assert "Base" not in message  # no internal base class (the 1.0 client said BaseClient)
+    if sys.version_info >= (3, 10):  # older Pythons name only "__init__()"
+        assert "SimStudioClient.__init__()" in message
+
+
+def test_errors_carry_the_answers_headers_without_the_key(rsps):
+    from simstudio import NotFoundError
+
+    rsps.add(
+        responses.GET,
+        STATUS_URL,
+        body=body({"error": "Workflow not found"}),
+        status=404,
+        headers={"x-request-id": "err00001", "X-Echo-Key": f"key={KEY}", "Retry-After": "3"},
+    )
+    with pytest.raises(NotFoundError) as info:
+        make_client().get_workflow_status(WF)
+    error = info.value
+    assert error.headers["X-REQUEST-ID"] == "err00001" == error.request_id
+    assert error.headers["x-echo-key"] == "key=[redacted]"
+    assert KEY not in repr(dict(error.headers))
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.headers == error.headers

@@ -172,18 +172,20 @@ def test_a_proxy_sees_an_http_origins_key_in_clear(monkeypatch, sim, proxy):
 # ----------------------------------------------------------------------------- certificates
 
 
-def test_an_untrusted_certificate_is_a_readable_connection_error(front):
-    client = SimStudioClient(base_url=front.base_url, max_retries=0)
+def test_an_untrusted_certificate_is_a_readable_connection_error_never_retried(front):
+    sleeps = []
+    client = SimStudioClient(base_url=front.base_url, max_retries=3, sleep=sleeps.append)
     with pytest.raises(APIConnectionError) as caught:
         client.get_workflow_status("echo")
     client.close()
     error = caught.value
     assert error.status is None
-    assert error.code == "CONNECTION_ERROR"
+    assert error.code == "TLS_CERTIFICATE_ERROR"
+    assert sleeps == []  # retrying cannot make a certificate trusted
     assert str(error).startswith(
-        f"get_workflow_status('echo'): the TLS handshake or certificate check with "
-        f"{front.base_url} failed ("
+        f"get_workflow_status('echo'): the certificate of {front.base_url} is not trusted ("
     )
+    assert "REQUESTS_CA_BUNDLE" in str(error)
     assert "certificate" in error.cause
     assert KEY not in str(error)
     assert KEY not in repr(error)
