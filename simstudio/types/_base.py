@@ -17,13 +17,18 @@ class APIObject:
     Kept out of the dataclass fields, so results compare, print and ``asdict()`` as before.
     """
 
-    _response_headers: Headers = EMPTY_HEADERS
+    _response_headers: Mapping[str, str] = EMPTY_HEADERS
 
     @property
     def headers(self) -> Mapping[str, str]:
         """The HTTP response headers (read-only, case-insensitive); empty when the result did
         not come from an answer (built by hand, or assembled from several answers)."""
-        return self._response_headers
+        headers = self._response_headers
+        if not isinstance(headers, Headers):
+            # Copied on first use only: most results never have their headers read.
+            headers = Headers(headers)
+            object.__setattr__(self, "_response_headers", headers)
+        return headers
 
     @property
     def request_id(self) -> Optional[str]:
@@ -32,8 +37,11 @@ class APIObject:
 
 
 def with_response(result: T, headers: Optional[Mapping[str, str]]) -> T:
-    """Attach an answer's headers to a result and return the result."""
+    """Attach an answer's headers to a result and return the result.
+
+    The mapping is kept as given (an answer's headers never change once read) and wrapped
+    read-only when first asked for.
+    """
     if headers is not None:
-        frozen = headers if isinstance(headers, Headers) else Headers(headers)
-        object.__setattr__(result, "_response_headers", frozen)
+        object.__setattr__(result, "_response_headers", headers)
     return result
