@@ -10,6 +10,15 @@ from ._base import APIObject
 from .batch import BatchItem, BatchResult
 from .executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from .jobs import JobStatus
+from .knowledge import (
+    ChunkingConfig,
+    Document,
+    KnowledgeBase,
+    SearchHit,
+    SearchResults,
+    TagDefinition,
+    TagFilter,
+)
 from .usage import RateLimitInfo, UsageLimits
 from .workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
 from .workspaces import Member, Permission, Workspace
@@ -20,12 +29,19 @@ __all__ = [
     "BatchItem",
     "BatchResult",
     "CancelResult",
+    "ChunkingConfig",
+    "Document",
     "ExecutionDetails",
     "JobStatus",
+    "KnowledgeBase",
     "Member",
     "PausedExecution",
     "Permission",
     "RateLimitInfo",
+    "SearchHit",
+    "SearchResults",
+    "TagDefinition",
+    "TagFilter",
     "UsageLimits",
     "WorkflowExecutionResult",
     "WorkflowRun",
