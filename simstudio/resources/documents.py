@@ -30,6 +30,11 @@ SortBy = Literal[
 _ENABLED = {None: None, True: "enabled", False: "disabled"}
 
 
+def _typed_names(slots: Mapping[str, Any]) -> str:
+    kinds = sorted({slot.rstrip("0123456789") for slot in slots})
+    return " and ".join(f"{kind} tags" for kind in kinds)
+
+
 class Documents(Resource):
     """The documents of knowledge bases. Tags are read and written by **display name**; the
     SDK maps them to the server's slots using the knowledge base's tag definitions."""
@@ -95,7 +100,8 @@ class Documents(Resource):
         if not typed:
             return document
         try:
-            return self._patch(api, kb_id, document.id, workspace, typed, timeout, extra_headers)
+            return self._patch(api, kb_id, document.id, workspace, typed, timeout,
+                               extra_headers, what=f"{what}: setting its {_typed_names(typed)}")
         except SimStudioError as error:
             self._discard(api, kb_id, document.id, workspace, error)
             raise
@@ -125,9 +131,11 @@ class Documents(Resource):
         except SimStudioError as cleanup:
             note = (f" (the uploaded document {doc_id!r} could not be deleted again: {cleanup};"
                     " delete it yourself)")  # fmt: skip
-            error.message += note
-            error.args = (error.message,)
             logger.warning("document %s left without its tags: %s", doc_id, cleanup)
+        else:
+            note = " (the uploaded document was deleted again: nothing is left half-tagged)"
+        error.message += note
+        error.args = (error.message,)
 
     def _patch(
         self,
@@ -138,8 +146,9 @@ class Documents(Resource):
         changes: Mapping[str, Any],
         timeout: Optional[Timeout],
         extra_headers: Headers,
+        *,
+        what: str,
     ) -> Document:
-        what = f"knowledge.documents.update({kb_id!r}, {doc_id!r})"
         answer = self._requester.request(
             "PATCH", api.doc_path(kb_id, doc_id), what=what,
             json={"workspaceId": workspace, **changes}, timeout=timeout,
@@ -263,7 +272,8 @@ class Documents(Resource):
         changes.update({k: v for k, v in (("enabled", enabled), ("filename", filename))
                         if v is not None})  # fmt: skip
         api = api_for(self._requester)
-        return self._patch(api, kb_id, doc_id, workspace, changes, timeout, extra_headers)
+        return self._patch(api, kb_id, doc_id, workspace, changes, timeout, extra_headers,
+                           what=what)
 
     def delete(
         self,
