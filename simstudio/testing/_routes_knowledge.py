@@ -72,7 +72,8 @@ def _answer(call: Call, kb: KnowledgeBase, message: str, status: int = 200) -> R
     view = store(call).kb_view(kb, call.version == V2)
     if call.version == V2:
         return v2_data(view, 201 if status == 201 else 200)
-    return v1_success({"knowledgeBase": view, "message": message})
+    return v1_success({"knowledgeBase": view, "message": message} if message else
+                      {"knowledgeBase": view})  # fmt: skip
 
 
 def create_knowledge_base(call: Call) -> Response:
