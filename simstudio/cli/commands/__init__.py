@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Callable, Tuple
 
 from .._parser import Commands
-from . import job, local, run, status, usage
+from . import job, kb, local, run, status, usage
 
 __all__ = ["GROUPS"]
 
@@ -37,4 +37,5 @@ GROUPS: Tuple[Callable[[Commands], None], ...] = (
     status.register,
     job.register,
     usage.register,
+    kb.register,  # kb list, create, upload, docs, search
 )
