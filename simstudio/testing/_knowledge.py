@@ -190,6 +190,8 @@ class KnowledgeStore:
         self.lock = threading.RLock()
         self.bases: Dict[str, KnowledgeBase] = {}
         self.documents: Dict[str, Document] = {}
+        # Per knowledge base too: lists and searches must not walk every document of the server.
+        self._by_base: Dict[str, Dict[str, Document]] = {}
         self.sessions: Dict[str, UploadSession] = {}
 
     def create(self, workspace_id: str, name: str, description: Optional[str],
@@ -216,13 +218,25 @@ class KnowledgeStore:
         """Delete a knowledge base with its documents."""
         with self.lock:
             self.bases.pop(kb_id, None)
-            for doc in self.docs(kb_id):
+            for doc in self._by_base.pop(kb_id, {}).values():
                 del self.documents[doc.id]
 
     def docs(self, kb_id: str) -> List[Document]:
         """The knowledge base's documents, oldest first."""
         with self.lock:
-            return [d for d in self.documents.values() if d.kb_id == kb_id]
+            return list(self._by_base.get(kb_id, {}).values())
+
+    def document(self, doc_id: str) -> Optional[Document]:
+        """The document with this id, or ``None``."""
+        with self.lock:
+            return self.documents.get(doc_id)
+
+    def remove_document(self, doc_id: str) -> None:
+        """Delete a document."""
+        with self.lock:
+            doc = self.documents.pop(doc_id, None)
+            if doc is not None:
+                self._by_base.get(doc.kb_id, {}).pop(doc_id, None)
 
     def add_document(self, kb: KnowledgeBase, filename: str, mime_type: str, content: bytes,
                      delay: float, slots: Optional[Dict[str, Any]] = None,
@@ -234,6 +248,7 @@ class KnowledgeStore:
                        _chunks(text, kb.chunking["maxSize"]), dict(slots or {}))  # fmt: skip
         with self.lock:
             self.documents[doc.id] = doc
+            self._by_base.setdefault(kb.id, {})[doc.id] = doc
             kb.updated_at = now
         return doc
 

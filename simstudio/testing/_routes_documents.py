@@ -96,8 +96,7 @@ def upload_document(call: Call) -> Response:
 
 
 def _document(call: Call, kb: KnowledgeBase, doc_id: str) -> Document:
-    with store(call).lock:
-        document = store(call).documents.get(doc_id)
+    document = store(call).document(doc_id)
     if document is None or document.kb_id != kb.id:
         raise ApiError(404, DOC_NOT_FOUND)
     return document
@@ -140,8 +139,7 @@ def delete_document(call: Call) -> Response:
     checks.done()
     kb = knowledge_base(call, call.params["id"], workspace_id)
     document = _document(call, kb, call.params["documentId"])
-    with store(call).lock:
-        store(call).documents.pop(document.id, None)
+    store(call).remove_document(document.id)
     if call.version == V2:
         return v2_data({"id": document.id, "deleted": True})
     return v1_success({"message": "Document deleted successfully"})
