@@ -395,3 +395,12 @@ def test_definitions_and_results_tolerate_odd_answers():
     results = SearchResults.from_wire({"data": {"results": hits}}, search_type="tag_only",
                                       mode="vector")  # fmt: skip
     assert results[0].similarity == 0.0
+
+
+def test_the_reranker_is_asked_for_on_v2_only(rsps):
+    add(rsps, "POST", f"{V2}/search", "search_v2_reranker")
+    results = client_for("v2").knowledge.search("kb-main", "billing", reranker=True)
+    assert sent_json(rsps)["rerankerEnabled"] is True
+    assert results.reranker_status == "unavailable"
+    with pytest.raises(InvalidArgumentError, match="v2 API"):
+        client_for("v1").knowledge.search("kb-main", "billing", reranker=True)

@@ -245,6 +245,7 @@ class Knowledge(Resource):
         top_k: int = 10,
         mode: Literal["vector", "hybrid"] = "vector",
         min_similarity: Optional[float] = None,
+        reranker: bool = False,
         workspace_id: Optional[str] = None,
         timeout: Optional[Timeout] = None,
         extra_headers: Headers = None,
@@ -271,6 +272,8 @@ class Knowledge(Resource):
             min_similarity: Drop hits below this similarity. Sim has no threshold parameter:
                 this is applied by the SDK to what the server returned (so fewer than
                 ``top_k`` hits may remain).
+            reranker: Ask the server to rerank the hits (v2; ``results.reranker_status`` says
+                whether it could, e.g. ``"unavailable"`` without a reranker configured).
             workspace_id: The workspace (default: the client's).
             timeout: Per-request timeout.
             extra_headers: Headers for these requests only.
@@ -299,6 +302,9 @@ class Knowledge(Resource):
             body["query"] = text
         if conditions:
             body["tagFilters"] = wire_filters(conditions)
+        if reranker is not False:
+            require_v2(self._requester, "reranking search results")
+            body["rerankerEnabled"] = True
         api = api_for(self._requester)
         answer = self._requester.request("POST", api.base + "/search", what=what, json=body,
                                          timeout=timeout, extra_headers=extra_headers)  # fmt: skip
