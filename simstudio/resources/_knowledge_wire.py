@@ -17,7 +17,8 @@ from .._requester import Requester
 from .._versions import use_v2
 from ..types._base import with_response
 from ..types._wire import list_or_none, object_body, v2_data
-from ..types.knowledge import Document, KnowledgeBase, TagDefinition, TagFilter
+from ..types.knowledge import Document, KnowledgeBase, TagDefinition
+from ..types.search import TagFilter
 from ._lists import offset_list, v2_list
 from ._tags import check_operators, filter_types, needs_types
 

@@ -8,7 +8,8 @@ import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .._errors import InvalidArgumentError
-from ..types.knowledge import OPERATORS, TagDefinition, TagFilter
+from ..types.knowledge import TagDefinition
+from ..types.search import OPERATORS, TagFilter
 
 __all__ = [
     "MAX_TEXT_TAG",

@@ -16,7 +16,14 @@ from .._requester import Requester, check_headers
 from ..types._wire import dict_or_none, object_body, str_or_none, v2_data
 from ._knowledge_wire import KnowledgeApi
 
-__all__ = ["MAX_UPLOAD_BYTES", "FileInput", "read_file", "session_upload"]
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "FileInput",
+    "discard",
+    "read_file",
+    "session_upload",
+    "typed_names",
+]
 
 logger = logging.getLogger("simstudio")
 
@@ -161,3 +168,33 @@ def _cancel(requester: Requester, session_path: str, workspace_id: str, what: st
                           query={"workspaceId": workspace_id}, retry="never")  # fmt: skip
     except SimStudioError as error:
         logger.info("%s: could not cancel the upload session: %s", what, error)
+
+
+def discard(
+    requester: Requester,
+    api: KnowledgeApi,
+    kb_id: str,
+    doc_id: str,
+    workspace: str,
+    error: SimStudioError,
+) -> None:
+    """Delete a document whose typed tags could not be set, and say so in ``error``'s message
+    (or that even the deletion failed)."""
+    try:
+        requester.request("DELETE", api.doc_path(kb_id, doc_id),
+                          what=f"deleting document {doc_id!r} again",
+                          query={"workspaceId": workspace}, retry="safe")  # fmt: skip
+    except SimStudioError as cleanup:
+        note = (f" (the uploaded document {doc_id!r} could not be deleted again: {cleanup};"
+                " delete it yourself)")  # fmt: skip
+        logger.warning("document %s left without its tags: %s", doc_id, cleanup)
+    else:
+        note = " (the uploaded document was deleted again: nothing is left half-tagged)"
+    error.message += note
+    error.args = (error.message,)
+
+
+def typed_names(slots: Mapping[str, Any]) -> str:
+    """``"boolean tags and number tags"``: the kinds of the slots, for messages."""
+    kinds = sorted({slot.rstrip("0123456789") for slot in slots})
+    return " and ".join(f"{kind} tags" for kind in kinds)

@@ -4,7 +4,6 @@ and waiting until a document is processed."""
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, Callable, Dict, Literal, Mapping, Optional, Sequence, Tuple
 
 from .._config import Timeout
@@ -12,27 +11,21 @@ from .._errors import ExecutionError, InvalidArgumentError, SimStudioError
 from .._pagination import Paginator
 from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT, poll
 from .._versions import require_v2, workspace_id_for
-from ..types.knowledge import Document, TagFilter
+from ..types.knowledge import Document
+from ..types.search import TagFilter
 from ._base import Resource
 from ._knowledge_wire import KnowledgeApi, api_for, check_conditions, tag_definitions
 from ._lists import check_limit
 from ._tags import filters_from, resolve_tags, split_text_slots, wire_filters
-from ._uploads import FileInput, read_file, session_upload
+from ._uploads import FileInput, discard, read_file, session_upload, typed_names
 
 __all__ = ["Documents"]
-
-logger = logging.getLogger("simstudio")
 
 Headers = Optional[Mapping[str, str]]
 SortBy = Literal[
     "filename", "fileSize", "tokenCount", "chunkCount", "uploadedAt", "processingStatus", "enabled"
 ]
 _ENABLED = {None: None, True: "enabled", False: "disabled"}
-
-
-def _typed_names(slots: Mapping[str, Any]) -> str:
-    kinds = sorted({slot.rstrip("0123456789") for slot in slots})
-    return " and ".join(f"{kind} tags" for kind in kinds)
 
 
 class Documents(Resource):
@@ -101,9 +94,9 @@ class Documents(Resource):
             return document
         try:
             return self._patch(api, kb_id, document.id, workspace, typed, timeout,
-                               extra_headers, what=f"{what}: setting its {_typed_names(typed)}")
+                               extra_headers, what=f"{what}: setting its {typed_names(typed)}")
         except SimStudioError as error:
-            self._discard(api, kb_id, document.id, workspace, error)
+            discard(self._requester, api, kb_id, document.id, workspace, error)
             raise
 
     def _tag_slots(
@@ -119,23 +112,6 @@ class Documents(Resource):
         definitions = tag_definitions(self._requester, kb_id, workspace, timeout=timeout,
                                       extra_headers=extra_headers)  # fmt: skip
         return split_text_slots(resolve_tags(tags, definitions, allow_none=False))
-
-    def _discard(
-        self, api: KnowledgeApi, kb_id: str, doc_id: str, workspace: str, error: SimStudioError
-    ) -> None:
-        """Delete a document whose typed tags could not be set; say so if even that fails."""
-        try:
-            self._requester.request("DELETE", api.doc_path(kb_id, doc_id),
-                                    what=f"deleting document {doc_id!r} again",
-                                    query={"workspaceId": workspace}, retry="safe")  # fmt: skip
-        except SimStudioError as cleanup:
-            note = (f" (the uploaded document {doc_id!r} could not be deleted again: {cleanup};"
-                    " delete it yourself)")  # fmt: skip
-            logger.warning("document %s left without its tags: %s", doc_id, cleanup)
-        else:
-            note = " (the uploaded document was deleted again: nothing is left half-tagged)"
-        error.message += note
-        error.args = (error.message,)
 
     def _patch(
         self,

@@ -3,30 +3,26 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Union
 
 from .._config import Timeout
 from .._errors import InvalidArgumentError
 from .._pagination import Paginator
 from .._requester import Requester
-from .._versions import require_v2, use_v2, workspace_id_for
-from ..types.knowledge import ChunkingConfig, KnowledgeBase, SearchResults, TagDefinition, TagFilter
+from .._versions import require_v2, workspace_id_for
+from ..types.knowledge import ChunkingConfig, KnowledgeBase, TagDefinition
+from ..types.search import SearchResults, TagFilter
 from ._base import Resource
-from ._knowledge_wire import api_for, check_conditions, tag_definitions
+from ._knowledge_wire import api_for, tag_definitions
 from ._lists import check_limit
-from ._tags import filters_from, wire_filters
+from ._search import prepare_search
+from ._tags import filters_from
 from .documents import Documents
 
 __all__ = ["Knowledge"]
 
 SortBy = Literal["name", "createdAt", "updatedAt"]
 Headers = Optional[Mapping[str, str]]
-
-MAX_KNOWLEDGE_BASES = 20  # per search
-MAX_V2_FILTERS = 10
-MAX_QUERY_CHARS = 32768
-
 
 def _text(value: Optional[str], name: str) -> Optional[str]:
     if value is not None and not isinstance(value, str):
@@ -47,28 +43,6 @@ def _chunking(chunking: Union[ChunkingConfig, Mapping[str, int], None]) -> Optio
     if not isinstance(chunking, ChunkingConfig):
         raise InvalidArgumentError("chunking must be a ChunkingConfig")
     return chunking.to_wire()
-
-
-def _kb_ids(kb_ids: Union[str, Sequence[str]]) -> List[str]:
-    ids = [kb_ids] if isinstance(kb_ids, str) else list(kb_ids)
-    if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
-        raise InvalidArgumentError("kb_ids must be a knowledge base id or a list of them")
-    if len(ids) > MAX_KNOWLEDGE_BASES:
-        raise InvalidArgumentError(f"a search covers at most {MAX_KNOWLEDGE_BASES} knowledge bases")
-    return ids
-
-
-def _search_options(top_k: int, mode: str, min_similarity: Optional[float]) -> None:
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 100:
-        raise InvalidArgumentError("top_k must be a whole number from 1 to 100")
-    if mode not in ("vector", "hybrid"):
-        raise InvalidArgumentError("mode must be 'vector' or 'hybrid'")
-    if min_similarity is not None and (
-        isinstance(min_similarity, bool)
-        or not isinstance(min_similarity, (int, float))
-        or not math.isfinite(min_similarity)
-    ):
-        raise InvalidArgumentError("min_similarity must be a number (0 to 1)")
 
 
 class Knowledge(Resource):
@@ -283,59 +257,21 @@ class Knowledge(Resource):
                 tag does not support, tag filters across several knowledge bases on a v1-only
                 server (``V2_REQUIRED``).
         """
-        ids = _kb_ids(kb_ids)
-        text = _text(query, "query")
-        text = text if text and text.strip() else None
-        conditions = filters_from(tags, filters)
-        _search_options(top_k, mode, min_similarity)
-        if text is None and not conditions:
-            raise InvalidArgumentError("search needs a query, tags or filters (or several)")
-        if text is not None and len(text) > MAX_QUERY_CHARS:
-            raise InvalidArgumentError(f"query is longer than {MAX_QUERY_CHARS} characters")
         what = "knowledge.search()"
-        workspace = self._workspace(workspace_id, what)
-        self._check_filters(ids, workspace, conditions, timeout, extra_headers)
-        body: Dict[str, Any] = {"workspaceId": workspace,
-                                "knowledgeBaseIds": kb_ids if isinstance(kb_ids, str) else ids,
-                                "topK": top_k, "searchMode": mode}  # fmt: skip
-        if text is not None:
-            body["query"] = text
-        if conditions:
-            body["tagFilters"] = wire_filters(conditions)
-        if reranker is not False:
-            require_v2(self._requester, "reranking search results")
-            body["rerankerEnabled"] = True
-        api = api_for(self._requester)
-        answer = self._requester.request("POST", api.base + "/search", what=what, json=body,
-                                         timeout=timeout, extra_headers=extra_headers)  # fmt: skip
-        search_type = "combined" if text and conditions else ("vector_only" if text else "tag_only")
+        request = prepare_search(
+            self._requester, kb_ids, _text(query, "query"), filters_from(tags, filters),
+            top_k=top_k, mode=mode, min_similarity=min_similarity, reranker=reranker,
+            workspace_of=lambda: self._workspace(workspace_id, what), timeout=timeout,
+            extra_headers=extra_headers,
+        )  # fmt: skip
+        answer = self._requester.request(
+            "POST", api_for(self._requester).base + "/search", what=what, json=request.body,
+            timeout=timeout, extra_headers=extra_headers,
+        )  # fmt: skip
         return self._build(
             lambda wire: SearchResults.from_wire(
-                wire, search_type=search_type, mode=mode, min_similarity=min_similarity,
-                knowledge_base_id=ids[0] if len(ids) == 1 else None,
+                wire, search_type=request.search_type, mode=mode, min_similarity=min_similarity,
+                knowledge_base_id=request.ids[0] if len(request.ids) == 1 else None,
             ),
             answer,
         )  # fmt: skip
-
-    def _check_filters(
-        self,
-        ids: List[str],
-        workspace: str,
-        conditions: List[TagFilter],
-        timeout: Optional[Timeout],
-        extra_headers: Headers,
-    ) -> None:
-        """Refuse, before sending, filters the server would refuse or silently misread."""
-        if not conditions:
-            return
-        v2 = use_v2(self._requester)
-        if not v2 and len(ids) > 1:
-            raise InvalidArgumentError(
-                "tag filters across several knowledge bases need Sim's v2 API, which this "
-                "server does not offer: search each knowledge base on its own",
-                "V2_REQUIRED",
-            )
-        if v2 and len(conditions) > MAX_V2_FILTERS:
-            raise InvalidArgumentError(f"a search takes at most {MAX_V2_FILTERS} tag conditions")
-        check_conditions(self._requester, ids[0], workspace, conditions, v2=v2, timeout=timeout,
-                         extra_headers=extra_headers)  # fmt: skip

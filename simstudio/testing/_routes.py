@@ -15,6 +15,7 @@ from . import _routes_knowledge as knowledge
 from . import _routes_runs as runs
 from . import _routes_runs_v2 as runs_v2
 from . import _routes_search as search
+from . import _routes_uploads as uploads
 from . import _routes_workspaces as workspaces
 from ._public import api_route
 from ._routing import Route, route
@@ -75,15 +76,15 @@ ROUTES: List[Route] = [
     ),
     api_route(
         "POST", "/api/v2/knowledge/{id}/documents/uploads", "doc-session",
-        documents.create_upload_session,
+        uploads.create_upload_session,
     ),
     api_route(
         "DELETE", "/api/v2/knowledge/{id}/documents/uploads/{uploadId}", "doc-session-cancel",
-        documents.cancel_upload,
+        uploads.cancel_upload,
     ),
     api_route(
         "POST", "/api/v2/knowledge/{id}/documents/uploads/{uploadId}/complete",
-        "doc-session-complete", documents.complete_upload,
+        "doc-session-complete", uploads.complete_upload,
     ),
     api_route(
         "GET", "/api/v2/knowledge/{id}/documents/{documentId}", "doc-get", documents.get_document
@@ -96,5 +97,5 @@ ROUTES: List[Route] = [
         "DELETE", "/api/v2/knowledge/{id}/documents/{documentId}", "doc-delete",
         documents.delete_document,
     ),
-    route("PUT", "/api/v2/uploads/{uploadId}", documents.transfer_upload),
+    route("PUT", "/api/v2/uploads/{uploadId}", uploads.transfer_upload),
 ]

@@ -10,15 +10,8 @@ from ._base import APIObject
 from .batch import BatchItem, BatchResult
 from .executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from .jobs import JobStatus
-from .knowledge import (
-    ChunkingConfig,
-    Document,
-    KnowledgeBase,
-    SearchHit,
-    SearchResults,
-    TagDefinition,
-    TagFilter,
-)
+from .knowledge import ChunkingConfig, Document, KnowledgeBase, TagDefinition
+from .search import SearchHit, SearchResults, TagFilter
 from .usage import RateLimitInfo, UsageLimits
 from .workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
 from .workspaces import Member, Permission, Workspace
