@@ -28,6 +28,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _HARD_CHECKS = ("2. TCP connections", "failed items")
 
 
+def _knowledge(quick: bool) -> Dict[str, Any]:
+    from . import bench_knowledge
+
+    result: Dict[str, Any] = bench_knowledge.run(quick)
+    return result
+
+
 def _sse(quick: bool) -> Dict[str, Any]:
     from . import bench_sse
 
@@ -51,6 +58,7 @@ SECTIONS: Dict[str, Callable[[bool], Dict[str, Any]]] = {
     "import": bench_import.run,
     "batch": bench_batch.run,
     "options": _options,
+    "knowledge": _knowledge,
 }
 
 

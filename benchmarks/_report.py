@@ -227,7 +227,30 @@ def summary_rows(sections: Dict[str, Any]) -> List[Row]:
                     None,
                 )
             )
+    rows.extend(_knowledge_rows(sections.get("knowledge")))
     return rows
+
+
+# Listing 10,000 documents lazily: the peak may grow this much over listing 100.
+TARGET_FLAT_RATIO = 1.25
+
+
+def _knowledge_rows(knowledge: Optional[Dict[str, Any]]) -> List[Row]:
+    if not knowledge:
+        return []
+    memory, search = knowledge["memory"], knowledge["search"]
+    return [
+        (f"10. list {memory['large']['documents']:,} documents / 100: peak memory (SDK)",
+         _x(memory["sdk_ratio"], 2),
+         f"<= {TARGET_FLAT_RATIO}x", memory["sdk_ratio"] <= TARGET_FLAT_RATIO),
+        ("10. same, with urllib's 128-URL cache filling up", _x(memory["ratio"], 2), "", None),
+        ("10. knowledge.search time / raw requests POST (wall, paired median)",
+         _x(search["wall_ratio"]), f"<= {TARGET_CALL_RATIO}x",
+         search["wall_ratio"] <= TARGET_CALL_RATIO),
+        ("10. same, SDK on a plain requests.Session (like for like), wall",
+         _x(search["plain_wall_ratio"]), f"<= {TARGET_CALL_RATIO}x",
+         search["plain_wall_ratio"] <= TARGET_CALL_RATIO),
+    ]  # fmt: skip
 
 
 def section_tables(sections: Dict[str, Any], markdown: bool) -> List[Tuple[str, str, str]]:
@@ -494,7 +517,33 @@ def section_tables(sections: Dict[str, Any], markdown: bool) -> List[Tuple[str, 
                 "it nowhere.",
             )
         )
+    knowledge = sections.get("knowledge")
+    if knowledge:
+        out.append(_knowledge_table(knowledge, markdown))
     return out
+
+
+def _knowledge_table(knowledge: Dict[str, Any], markdown: bool) -> Tuple[str, str, str]:
+    memory, search = knowledge["memory"], knowledge["search"]
+    rows = [
+        ["list 100 documents (1 page)", f"{memory['small']['peak_kib']:.0f}",
+         f"{memory['sdk_small_peak_kib']:.0f}", ""],
+        [f"list {memory['large']['documents']:,} documents "
+         f"({memory['large']['documents'] // 100} pages)",
+         f"{memory['large']['peak_kib']:.0f}", f"{memory['sdk_large_peak_kib']:.0f}",
+         f"{memory['large']['seconds']:.2f}"],
+        ["knowledge.search (SDK) / raw requests POST, us", f"{search['sdk_us']:.0f}",
+         f"{search['raw_us']:.0f}", _x(search["wall_ratio"])],
+        ["same, SDK on a plain requests.Session / raw, us", f"{search['sdk_plain_us']:.0f}",
+         f"{search['raw_us']:.0f}", _x(search["plain_wall_ratio"])],
+    ]  # fmt: skip
+    return (
+        "10. Knowledge bases: lazy listing memory, search cost",
+        table(["", "peak KiB / SDK us", "w/o URL cache / raw us", "seconds / ratio"], rows,
+              markdown),
+        "tracemalloc peaks in the client process; the server runs in its own process. Search: "
+        f"{search['rounds']} interleaved rounds of {search['calls_per_round']} calls.",
+    )  # fmt: skip
 
 
 def render_text(results: Dict[str, Any]) -> str:

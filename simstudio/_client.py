@@ -37,6 +37,7 @@ from ._streaming import DEFAULT_MAX_TEXT_CHARS, WorkflowStream
 from ._transport import HTTPTransport
 from .resources import Executions, Jobs, Runs, Usage, Workflows, Workspaces
 from .resources._execute import ExecuteResult
+from .resources.knowledge import Knowledge
 from .types.batch import BatchItem, BatchResult
 from .types.executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from .types.jobs import JobStatus
@@ -180,6 +181,11 @@ class SimStudioClient:
     def workspaces(self) -> Workspaces:
         """Workspaces and their members' permission levels (v2)."""
         return Workspaces(self._requester)
+
+    @cached_property
+    def knowledge(self) -> Knowledge:
+        """Knowledge bases, their documents and tags, and search (tag-only, vector, combined)."""
+        return Knowledge(self._requester)
 
     # ----------------------------------------------------------------- configuration
 

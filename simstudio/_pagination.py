@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Iterator, List, Optional, TypeVar
+from typing import Any, Callable, Generic, Iterator, List, Optional, Set, TypeVar
 
 from ._errors import InvalidResponseError, SimStudioError
 from .types._base import APIObject
@@ -58,7 +58,9 @@ class Paginator(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
-            yield from page.items
+            items = iter(page.items)
+            del page  # only the items iterator keeps the page's list: freed once it is consumed
+            yield from items
 
     def __repr__(self) -> str:
         return f"<Paginator {self._what}: iterate it, or call list() on it>"
@@ -66,7 +68,8 @@ class Paginator(Generic[T]):
     def pages(self) -> Iterator[Page[T]]:
         """Fetch and yield one page at a time."""
         cursor = self._start
-        seen = set()
+        # Hashes, not the cursors: a list of any length keeps flat memory.
+        seen: Set[int] = set()
         while True:
             self.cursor = cursor
             try:
@@ -74,17 +77,18 @@ class Paginator(Generic[T]):
             except SimStudioError as error:
                 error.cursor = cursor
                 raise
-            yield page
             following = page.next_cursor
+            yield page
+            del page  # not kept alive while the next page is fetched
             if following is None:
                 self.cursor = None
                 return
-            if following == cursor or following in seen:
+            if following == cursor or hash(following) in seen:
                 raise InvalidResponseError(
                     f"{self._what}: the server repeated the pagination cursor {following!r}; "
                     "stopping instead of looping forever"
                 )
-            seen.add(following)
+            seen.add(hash(following))
             cursor = following
 
     def first_page(self) -> Page[T]:

@@ -61,6 +61,16 @@ EXPECTED = {
         "server saw X-Team: data-platform | User-Agent: simstudio-python/",
         " observability-example/1.0.0",
     ],
+    "knowledge.py": [
+        "tags: priority (number, number1), topic (text, tag1), lang (text, tag2)",
+        "processed api-en.md: completed, 1 chunk(s)",
+        "tag-only: 2 hit(s) (tag_only)\n"
+        "  1.000  billing-en.md  [topic=billing, lang=en, priority=3]",
+        "vector: 2 hit(s) (vector_only)\n  0.544  billing-en.md",
+        "combined: 1 hit(s) (combined)\n"
+        "  0.378  billing-de.md  [topic=billing, lang=de, priority=2]",
+        "deleted 3 document(s)",
+    ],
     "run_control.py": [
         "final output: {'waitDuration': 50, 'status': 'completed'}",
         "cancel -> success=True",

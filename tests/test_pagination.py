@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -80,3 +80,27 @@ def test_a_failed_page_says_where_to_resume():
     assert info.value.cursor == "c6"
     resumed = Paginator(Server(pages), what="list", cursor=info.value.cursor)
     assert list(resumed) == [6, 7, 8]
+
+
+def test_a_page_is_released_before_the_next_is_fetched():
+    """Lists of any length keep flat memory: neither iterator holds a page while fetching."""
+    import weakref
+
+    pages = pages_of(list(range(9)), 3)
+    previous: List[Any] = []
+
+    def fetch(cursor: Optional[str]) -> Page[int]:
+        if previous:
+            assert previous[-1]() is None, "the previous page is still alive"
+        page = Page(list(pages[cursor].items), pages[cursor].next_cursor, cursor)
+        previous.append(weakref.ref(page))
+        return page
+
+    assert list(Paginator(fetch, what="list")) == list(range(9))
+    previous.clear()
+    pages_seen = Paginator(fetch, what="list").pages()
+    sizes = []
+    for page in pages_seen:
+        sizes.append(len(page.items))
+        del page  # the caller's own reference; the paginator keeps none
+    assert sizes == [3, 3, 3]

@@ -116,6 +116,7 @@ def offset_list(
         items = _items(body, items_key, what)
         pagination = object_body(_data(body, what).get("pagination") or {}, what)
         more = pagination.get("hasMore") is True
+        _check_progress(what, offset, int_or_none(pagination.get("offset")), more, items, body)
         following = str(offset + len(items)) if more else None
         return _page(items, build, body, str(offset), following, answer.headers)
 
@@ -129,3 +130,22 @@ def _offset(cursor: Optional[str]) -> int:
     if value is None:
         raise InvalidArgumentError(f"cursor {cursor!r} is not an offset of this list")
     return value
+
+
+def _check_progress(
+    what: str, asked: int, echoed: Optional[int], more: bool, items: List[Any], body: Any
+) -> None:
+    """An offset page must move on: a server that ignores ``offset`` (answering another page)
+    or promises more with an empty page would otherwise be paged forever."""
+    if echoed is not None and echoed != asked:
+        raise InvalidResponseError(
+            f"{what}: asked for the page at offset {asked} but got the one at {echoed}; "
+            "stopping instead of looping forever",
+            body=body,
+        )
+    if more and not items:
+        raise InvalidResponseError(
+            f"{what}: the server says more follows an empty page at offset {asked}; "
+            "stopping instead of looping forever",
+            body=body,
+        )

@@ -10,10 +10,14 @@ from __future__ import annotations
 from typing import List
 
 from . import _routes_deployments as deployments
+from . import _routes_documents as documents
 from . import _routes_execute as execute
 from . import _routes_folders as folders
+from . import _routes_knowledge as knowledge
 from . import _routes_runs as runs
 from . import _routes_runs_v2 as runs_v2
+from . import _routes_search as search
+from . import _routes_uploads as uploads
 from . import _routes_workflows as workflows
 from . import _routes_workspaces as workspaces
 from ._public import api_route
@@ -73,4 +77,56 @@ ROUTES: List[Route] = [
     api_route(
         "GET", "/api/v2/workflows/{id}/versions/{version}", "wf-version", deployments.version
     ),
+    # -- knowledge bases, documents, search (public-api.md §1-§4) ------------------------------
+    # v1 counts knowledge bases and documents together and search apart; v2 counts per route.
+    api_route("GET", "/api/v1/knowledge", "knowledge", knowledge.list_knowledge_bases),
+    api_route("POST", "/api/v1/knowledge", "knowledge", knowledge.create_knowledge_base),
+    api_route("POST", "/api/v1/knowledge/search", "search", search.search),
+    api_route("GET", "/api/v1/knowledge/{id}", "knowledge", knowledge.get_knowledge_base),
+    api_route("PUT", "/api/v1/knowledge/{id}", "knowledge", knowledge.update_knowledge_base),
+    api_route("DELETE", "/api/v1/knowledge/{id}", "knowledge", knowledge.delete_knowledge_base),
+    api_route("GET", "/api/v1/knowledge/{id}/documents", "knowledge", documents.list_documents),
+    api_route("POST", "/api/v1/knowledge/{id}/documents", "knowledge", documents.upload_document),
+    api_route(
+        "GET", "/api/v1/knowledge/{id}/documents/{documentId}", "knowledge", documents.get_document
+    ),
+    api_route(
+        "DELETE", "/api/v1/knowledge/{id}/documents/{documentId}", "knowledge",
+        documents.delete_document,
+    ),
+    api_route("GET", "/api/v2/knowledge", "kb-list", knowledge.list_knowledge_bases),
+    api_route("POST", "/api/v2/knowledge", "kb-create", knowledge.create_knowledge_base),
+    api_route("POST", "/api/v2/knowledge/search", "kb-search", search.search),
+    api_route("GET", "/api/v2/knowledge/{id}", "kb-get", knowledge.get_knowledge_base),
+    api_route("PATCH", "/api/v2/knowledge/{id}", "kb-update", knowledge.update_knowledge_base),
+    api_route("DELETE", "/api/v2/knowledge/{id}", "kb-delete", knowledge.delete_knowledge_base),
+    api_route("GET", "/api/v2/knowledge/{id}/tags", "kb-tags", knowledge.list_tags),
+    api_route("GET", "/api/v2/knowledge/{id}/documents", "doc-list", documents.list_documents),
+    api_route(
+        "POST", "/api/v2/knowledge/{id}/documents", "doc-upload", documents.upload_document
+    ),
+    api_route(
+        "POST", "/api/v2/knowledge/{id}/documents/uploads", "doc-session",
+        uploads.create_upload_session,
+    ),
+    api_route(
+        "DELETE", "/api/v2/knowledge/{id}/documents/uploads/{uploadId}", "doc-session-cancel",
+        uploads.cancel_upload,
+    ),
+    api_route(
+        "POST", "/api/v2/knowledge/{id}/documents/uploads/{uploadId}/complete",
+        "doc-session-complete", uploads.complete_upload,
+    ),
+    api_route(
+        "GET", "/api/v2/knowledge/{id}/documents/{documentId}", "doc-get", documents.get_document
+    ),
+    api_route(
+        "PATCH", "/api/v2/knowledge/{id}/documents/{documentId}", "doc-update",
+        documents.update_document,
+    ),
+    api_route(
+        "DELETE", "/api/v2/knowledge/{id}/documents/{documentId}", "doc-delete",
+        documents.delete_document,
+    ),
+    route("PUT", "/api/v2/uploads/{uploadId}", uploads.transfer_upload),
 ]

@@ -67,6 +67,7 @@ class LocalSimServer:
         workspace_id: str = "ws-local",
         other_workspace_id: str = "ws-other",
         v2_api: bool = True,
+        processing_delay: float = 0.05,
     ) -> None:
         """Configure a server (call ``start()`` or use it as a context manager).
 
@@ -93,6 +94,9 @@ class LocalSimServer:
             other_workspace_id: The id of the other workspace.
             v2_api: Serve ``/api/v2/...``; with ``False`` every authenticated v2 call answers
                 404 ``Not found``, like a real server without the ``V2_API`` flag.
+            processing_delay: Seconds an uploaded document takes to be processed: ``pending``
+                for the first half, ``processing`` for the second, then ``completed`` (or
+                ``failed`` for a file without text).
 
         Raises:
             ValueError: Unknown ``wire_format``, or two keys (or workspace ids) that are equal.
@@ -112,6 +116,7 @@ class LocalSimServer:
             rate_limit_headers=rate_limit_headers,
             v2_api=v2_api,
             verbose=verbose,
+            processing_delay=processing_delay,
         )
         self._host = host
         self._port = port
@@ -319,6 +324,29 @@ class LocalSimServer:
             if record is None:
                 raise KeyError(workflow_id)
             catalog.edit(record, state)
+    def define_tag(
+        self, kb_id: str, display_name: str, field_type: str, slot: Optional[str] = None
+    ) -> str:
+        """Define a tag of a knowledge base, as Sim's UI does (its public API cannot).
+
+        Args:
+            kb_id: The knowledge base.
+            display_name: The name documents, filters and search results use (case-sensitive).
+            field_type: ``"text"``, ``"number"``, ``"date"`` or ``"boolean"``.
+            slot: The slot to use (``tag1``-``tag7``, ``number1``-``number5``,
+                ``date1``-``date2``, ``boolean1``-``boolean3``); default: the first free one.
+
+        Returns:
+            The slot the tag lives in.
+
+        Raises:
+            KeyError: No such knowledge base.
+            ValueError: An unknown type, a name already defined, or no free slot of the type.
+        """
+        from ._knowledge import KnowledgeStore
+
+        store = self._state.store(KnowledgeStore)
+        return store.define_tag(kb_id, display_name, field_type, slot)
 
     def block_id(self, workflow_id: str) -> str:
         """The (deterministic) block UUID of a workflow, as used in chunk frames."""

@@ -55,6 +55,7 @@ class Settings:
     rate_limit_headers: bool
     v2_api: bool
     verbose: bool
+    processing_delay: float = 0.05
 
 
 class ServerState:

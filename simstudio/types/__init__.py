@@ -10,6 +10,8 @@ from ._base import APIObject
 from .batch import BatchItem, BatchResult
 from .executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from .jobs import JobStatus
+from .knowledge import ChunkingConfig, Document, KnowledgeBase, TagDefinition
+from .search import SearchHit, SearchResults, TagFilter
 from .usage import RateLimitInfo, UsageLimits
 from .workflow_admin import DeletedFolder, Deployment, Folder, Workflow, WorkflowVersion
 from .workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
@@ -21,15 +23,22 @@ __all__ = [
     "BatchItem",
     "BatchResult",
     "CancelResult",
+    "ChunkingConfig",
     "DeletedFolder",
     "Deployment",
+    "Document",
     "ExecutionDetails",
     "Folder",
     "JobStatus",
+    "KnowledgeBase",
     "Member",
     "PausedExecution",
     "Permission",
     "RateLimitInfo",
+    "SearchHit",
+    "SearchResults",
+    "TagDefinition",
+    "TagFilter",
     "UsageLimits",
     "Workflow",
     "WorkflowExecutionResult",

@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Callable, Tuple
 
 from .._parser import Commands
-from . import job, local, run, status, usage, workflows
+from . import job, kb, local, run, status, usage, workflows
 
 __all__ = ["GROUPS"]
 
@@ -38,4 +38,5 @@ GROUPS: Tuple[Callable[[Commands], None], ...] = (
     job.register,
     usage.register,
     workflows.register,
+    kb.register,  # kb list, create, upload, docs, search
 )
