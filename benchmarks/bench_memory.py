@@ -136,7 +136,7 @@ def small_chunks(quick: bool = False) -> Dict[str, Any]:
     """Memory held for text that arrives a few characters per chunk, as model tokens do:
     ``StreamText`` against keeping one string per chunk (what streams did before), in this
     process, measured with ``tracemalloc``."""
-    from simstudio._stream_text import StreamText
+    from simstudio._streaming.text import StreamText
 
     count = 200_000 if quick else 1_000_000
 
@@ -182,7 +182,7 @@ def run(quick: bool = False) -> Dict[str, Any]:
                     command, env=env, capture_output=True, text=True, check=True, timeout=600
                 )
                 rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    from simstudio._stream_text import DEFAULT_MAX_TEXT_CHARS
+    from simstudio._streaming.text import DEFAULT_MAX_TEXT_CHARS
 
     return {
         "stream_mb": total / 1e6,

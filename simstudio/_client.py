@@ -32,8 +32,7 @@ from ._config import (
 from ._errors import InvalidArgumentError
 from ._requester import ClientState, Requester, RequestOptions, check_headers
 from ._retry import RetryPolicy
-from ._stream_open import DEFAULT_IDLE, IdleTimeout
-from ._streaming import DEFAULT_MAX_TEXT_CHARS, WorkflowStream
+from ._streaming import DEFAULT_IDLE, DEFAULT_MAX_TEXT_CHARS, IdleTimeout, WorkflowStream
 from ._transport import HTTPTransport
 from .resources import Executions, Jobs, Runs, Usage, Workflows, Workspaces
 from .resources._execute import ExecuteResult

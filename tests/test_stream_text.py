@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from simstudio._stream_text import DEFAULT_MAX_TEXT_CHARS, StreamText
+from simstudio._streaming.text import DEFAULT_MAX_TEXT_CHARS, StreamText
 
 
 def test_text_per_block_and_whole() -> None:

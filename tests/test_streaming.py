@@ -18,10 +18,10 @@ from simstudio import (
     StreamIncompleteError,
     WorkflowExecutionResult,
     WorkflowStream,
-    _streaming,
 )
-from simstudio._stream_events import result_event
-from simstudio._stream_open import DEFAULT_IDLE, DEFAULT_IDLE_TIMEOUT, stream_idle_timeout
+from simstudio._streaming import stream as _streaming
+from simstudio._streaming.events import result_event
+from simstudio._streaming.opening import DEFAULT_IDLE, DEFAULT_IDLE_TIMEOUT, stream_idle_timeout
 
 FINAL = {"event": "final", "data": {"success": True, "output": {}}}
 QUOTED = b'data: "[DONE]"\n\n'

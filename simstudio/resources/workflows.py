@@ -24,8 +24,13 @@ from .._inputs import resource_path
 from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT
 from .._requester import Requester
 from .._retry import RetryPolicy, safe_should_retry
-from .._stream_open import DEFAULT_IDLE, IdleTimeout, open_workflow_stream
-from .._streaming import DEFAULT_MAX_TEXT_CHARS, WorkflowStream
+from .._streaming import (
+    DEFAULT_IDLE,
+    DEFAULT_MAX_TEXT_CHARS,
+    IdleTimeout,
+    WorkflowStream,
+    open_workflow_stream,
+)
 from ..types.batch import BatchItem, BatchResult
 from ..types.workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
 from ._execute import ExecuteRequest, ExecuteResult, execution_result, prepare_execute

@@ -5,13 +5,13 @@ from __future__ import annotations
 import warnings
 from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 
-from ._errors import RequestTimeoutError, SimStudioError, StreamError, StreamIncompleteError
-from ._headers import Headers
-from ._stream_events import StreamEvent, json_event, parse_frame
-from ._stream_text import DEFAULT_MAX_TEXT_CHARS, StreamText
-from .sse import SSEDecodeError, SSEDecoder
-from .types._base import with_response
-from .types.workflows import WorkflowExecutionResult
+from .._errors import RequestTimeoutError, SimStudioError, StreamError, StreamIncompleteError
+from .._headers import Headers
+from ..sse import SSEDecodeError, SSEDecoder
+from ..types._base import with_response
+from ..types.workflows import WorkflowExecutionResult
+from .events import StreamEvent, json_event, parse_frame
+from .text import DEFAULT_MAX_TEXT_CHARS, StreamText
 
 __all__ = ["DEFAULT_MAX_TEXT_CHARS", "StreamEvent", "WorkflowStream", "parse_frame"]
 

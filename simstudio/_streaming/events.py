@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
-from .sse import ServerSentEvent, encode_event
-from .types._wire import error_text
-from .types.workflows import WorkflowExecutionResult
+from ..sse import ServerSentEvent, encode_event
+from ..types._wire import error_text
+from ..types.workflows import WorkflowExecutionResult
 
 __all__ = ["StreamEvent", "json_event", "parse_frame", "result_event"]
 

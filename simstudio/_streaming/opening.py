@@ -6,17 +6,17 @@ import enum
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
-from ._errors import InvalidResponseError, SimStudioError
-from ._responses import decode_json, failed_run_or_raise, media_type
-from ._stream_events import result_event
-from ._stream_text import DEFAULT_MAX_TEXT_CHARS
-from ._streaming import WorkflowStream
-from .types.workflows import WorkflowExecutionResult
+from .._errors import InvalidResponseError, SimStudioError
+from .._responses import decode_json, failed_run_or_raise, media_type
+from ..types.workflows import WorkflowExecutionResult
+from .events import result_event
+from .stream import WorkflowStream
+from .text import DEFAULT_MAX_TEXT_CHARS
 
 if TYPE_CHECKING:
     import requests
 
-    from ._transport import HTTPTransport
+    from .._transport import HTTPTransport
 
 __all__ = [
     "DEFAULT_IDLE",
