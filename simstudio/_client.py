@@ -36,6 +36,8 @@ from ._streaming import WorkflowStream
 from ._transport import HTTPTransport
 from .resources import Executions, Jobs, Runs, Usage, Workflows, Workspaces
 from .resources._execute import ExecuteResult
+from .resources.logs import Logs
+from .resources.mcp import Mcp
 from .resources.workflows import DEFAULT_STREAM_IDLE_TIMEOUT
 from .types.batch import BatchItem, BatchResult
 from .types.executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
@@ -180,6 +182,16 @@ class SimStudioClient:
     def workspaces(self) -> Workspaces:
         """Workspaces and their members' permission levels (v2)."""
         return Workspaces(self._requester)
+
+    @cached_property
+    def logs(self) -> Logs:
+        """Execution logs: list (filters, lazy pages), one entry, one execution's state."""
+        return Logs(self._requester)
+
+    @cached_property
+    def mcp(self) -> Mcp:
+        """The workspace's MCP tool servers and their tools (v2)."""
+        return Mcp(self._requester)
 
     # ----------------------------------------------------------------- configuration
 

@@ -10,6 +10,8 @@ from ._base import APIObject
 from .batch import BatchItem, BatchResult
 from .executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from .jobs import JobStatus
+from .logs import ExecutionSnapshot, LogEntry, LogWorkflow, TraceSpan
+from .mcp import McpServer, McpTool
 from .usage import RateLimitInfo, UsageLimits
 from .workflows import AsyncExecutionResult, WorkflowExecutionResult, WorkflowStatus
 from .workspaces import Member, Permission, Workspace
@@ -21,11 +23,17 @@ __all__ = [
     "BatchResult",
     "CancelResult",
     "ExecutionDetails",
+    "ExecutionSnapshot",
     "JobStatus",
+    "LogEntry",
+    "LogWorkflow",
+    "McpServer",
+    "McpTool",
     "Member",
     "PausedExecution",
     "Permission",
     "RateLimitInfo",
+    "TraceSpan",
     "UsageLimits",
     "WorkflowExecutionResult",
     "WorkflowRun",
