@@ -56,7 +56,8 @@ def _advice(*rules: _Advice) -> Iterator[None]:
     except APIStatusError as error:
         for kind, words, advice in rules:
             if isinstance(error, kind) and words in error.message.lower():
-                error.message = f"{error.message}. {advice}"
+                ending = " " if error.message.endswith(".") else ". "
+                error.message = f"{error.message}{ending}{advice}"
                 error.args = (error.message,)
         raise
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import List
 
 from . import _routes_execute as execute
+from . import _routes_logs as logs
+from . import _routes_mcp as mcp
 from . import _routes_runs as runs
 from . import _routes_runs_v2 as runs_v2
 from . import _routes_workspaces as workspaces
@@ -42,4 +44,17 @@ ROUTES: List[Route] = [
     api_route(
         "GET", "/api/v2/workspaces/{workspaceId}/members", "members", workspaces.list_members
     ),
+    # -- logs (public-api.md §5): v1 and v2 lists, one log, one execution -----------------------
+    api_route("GET", "/api/v1/logs", "logs", logs.list_logs),
+    api_route("GET", "/api/v1/logs/{id}", "logs", logs.get_log),
+    api_route("GET", "/api/v1/logs/executions/{executionId}", "logs", logs.get_execution),
+    api_route("GET", "/api/v2/logs", "logs", logs.list_logs),
+    api_route("GET", "/api/v2/logs/{id}", "logs", logs.get_log),
+    # -- MCP servers (public-api.md §7); tools need a personal key ------------------------------
+    api_route("GET", "/api/v2/mcp-servers", "mcp", mcp.list_servers),
+    api_route("POST", "/api/v2/mcp-servers", "mcp", mcp.create_server),
+    api_route("GET", "/api/v2/mcp-servers/{serverId}", "mcp", mcp.get_server),
+    api_route("PATCH", "/api/v2/mcp-servers/{serverId}", "mcp", mcp.update_server),
+    api_route("DELETE", "/api/v2/mcp-servers/{serverId}", "mcp", mcp.delete_server),
+    api_route("GET", "/api/v2/mcp-servers/{serverId}/tools", "mcp", mcp.list_tools),
 ]
