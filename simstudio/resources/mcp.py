@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-from typing import Any, Dict, Iterator, List, Literal, Mapping, Optional, Tuple, Type
+from typing import Any, Dict, List, Mapping, Optional
 
 from .._config import Timeout
-from .._errors import (
-    APIStatusError,
-    ConflictError,
-    InvalidArgumentError,
-    InvalidResponseError,
-    ServiceUnavailableError,
-)
+from .._errors import InvalidArgumentError, InvalidResponseError
 from .._inputs import resource_path
 from .._pagination import Paginator
 from .._responses import Answer
@@ -22,105 +15,10 @@ from ..types._wire import object_body, v2_data
 from ..types.mcp import McpServer, McpTool
 from ._base import Resource
 from ._lists import v2_list
+from ._mcp_settings import DISABLED, DUPLICATE, UNREACHABLE, AuthType, advice, request_body, text
+from ._mcp_settings import settings as server_settings
 
 __all__ = ["Mcp"]
-
-AuthType = Literal["none", "headers", "oauth"]
-_Advice = Tuple[Type[APIStatusError], str, str]
-
-# The documented refusals, with what to do about them (matched on the server's words).
-_DUPLICATE: _Advice = (
-    ConflictError,
-    "already exists",
-    "Update the existing server instead: find it with client.mcp.list() and call "
-    "client.mcp.update(server_id, ...)",
-)
-_DISABLED: _Advice = (
-    ConflictError,
-    "disabled",
-    "Enable it first: client.mcp.update(server_id, enabled=True)",
-)
-_UNREACHABLE: _Advice = (
-    ServiceUnavailableError,
-    "could not be reached",
-    "Check that the MCP server's URL is up and reachable from the Sim server (the server's "
-    "last_error says what failed); the call can be retried",
-)
-
-
-@contextlib.contextmanager
-def _advice(*rules: _Advice) -> Iterator[None]:
-    """Add what to do to the message of a documented refusal."""
-    try:
-        yield
-    except APIStatusError as error:
-        for kind, words, advice in rules:
-            if isinstance(error, kind) and words in error.message.lower():
-                ending = " " if error.message.endswith(".") else ". "
-                error.message = f"{error.message}{ending}{advice}"
-                error.args = (error.message,)
-        raise
-
-
-def _text(value: Optional[str], name: str, required: bool = False) -> Optional[str]:
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidArgumentError(f"{name} must be a non-empty string")
-    return value
-
-
-def _whole(value: Optional[int], name: str, low: int, high: int) -> Optional[int]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidArgumentError(f"{name} must be a whole number from {low} to {high}")
-    return value
-
-
-def _headers(headers: Optional[Mapping[str, str]]) -> Optional[Dict[str, str]]:
-    # Values are secrets: no message below quotes one.
-    if headers is None:
-        return None
-    if not isinstance(headers, Mapping):
-        raise InvalidArgumentError("headers must be a mapping of header names to values")
-    checked: Dict[str, str] = {}
-    for name, value in headers.items():
-        if not isinstance(name, str) or not name.strip() or any(c in name for c in "\r\n:\0 "):
-            raise InvalidArgumentError(f"headers: {name!r} is not a header name")
-        if not isinstance(value, str) or any(c in value for c in "\r\n\0"):
-            raise InvalidArgumentError(f"headers: the value of {name!r} must be one line of text")
-        checked[name] = value
-    return checked
-
-
-def _settings(**given: Any) -> Dict[str, Any]:
-    """The body fields shared by create and update (``None``: not sent)."""
-    headers = _headers(given["headers"])
-    auth_type = given["auth_type"]
-    if auth_type is not None and auth_type not in ("none", "headers", "oauth"):
-        raise InvalidArgumentError("auth_type must be 'none', 'headers' or 'oauth'")
-    if auth_type is None and headers:
-        auth_type = "headers"  # headers are only used by servers that authenticate with them
-    enabled = given["enabled"]
-    if enabled is not None and not isinstance(enabled, bool):
-        raise InvalidArgumentError("enabled must be True or False")
-    return {
-        "name": _text(given["name"], "name"),
-        "description": given["description"],
-        "url": _text(given["url"], "url"),
-        "authType": auth_type,
-        "headers": headers,
-        "timeout": _whole(given["timeout_ms"], "timeout_ms", 1000, 300000),
-        "retries": _whole(given["retries"], "retries", 0, 10),
-        "enabled": enabled,
-        "oauthClientId": given["oauth_client_id"],
-        "oauthClientSecret": given["oauth_client_secret"],
-    }
-
-
-def _body(workspace_id: str, fields: Mapping[str, Any]) -> Dict[str, Any]:
-    return {"workspaceId": workspace_id, **{k: v for k, v in fields.items() if v is not None}}
 
 
 class Mcp(Resource):
@@ -194,9 +92,9 @@ class Mcp(Resource):
             PermissionDeniedError: The key cannot reach the workspace, or its user may not
                 change it.
         """
-        settings = _settings(
-            name=_text(name, "name", True),
-            url=_text(url, "url", True),
+        fields = server_settings(
+            name=text(name, "name", True),
+            url=text(url, "url", True),
             description=description,
             headers=headers,
             timeout_ms=timeout_ms,
@@ -207,12 +105,12 @@ class Mcp(Resource):
             oauth_client_secret=oauth_client_secret,
         )
         workspace = self._workspace(workspace_id, "client.mcp.create()")
-        with _advice(_DUPLICATE):
+        with advice(DUPLICATE):
             answer = self._requester.request(
                 "POST",
                 "/api/v2/mcp-servers",
                 what="mcp.create()",
-                json=_body(workspace, settings),
+                json=request_body(workspace, fields),
                 timeout=timeout,
                 extra_headers=extra_headers,
                 retry="safe",
@@ -264,7 +162,7 @@ class Mcp(Resource):
             InvalidArgumentError: Nothing to change.
             ConflictError: Another server of the workspace has this URL.
         """
-        settings = _settings(
+        fields = server_settings(
             name=name,
             url=url,
             description=description,
@@ -276,16 +174,16 @@ class Mcp(Resource):
             oauth_client_id=oauth_client_id,
             oauth_client_secret=oauth_client_secret,
         )
-        if all(value is None for value in settings.values()):
+        if all(value is None for value in fields.values()):
             raise InvalidArgumentError("mcp.update() needs at least one setting to change")
         workspace = self._workspace(workspace_id, "client.mcp.update()")
         what = f"mcp.update({server_id!r})"
-        with _advice(_DUPLICATE):
+        with advice(DUPLICATE):
             answer = self._requester.request(
                 "PATCH",
                 resource_path("/api/v2/mcp-servers/{server_id}", server_id=server_id),
                 what=what,
-                json=_body(workspace, settings),
+                json=request_body(workspace, fields),
                 timeout=timeout,
                 extra_headers=extra_headers,
                 retry="safe",
@@ -346,7 +244,7 @@ class Mcp(Resource):
         what = f"mcp.tools({server_id!r})"
         query: Dict[str, Any] = {"workspaceId": workspace, "refresh": True if refresh else None}
         tools: List[McpTool] = []
-        with _advice(_DISABLED, _UNREACHABLE):
+        with advice(DISABLED, UNREACHABLE):
             while True:  # one page in practice (nextCursor is null), but never drop a page
                 answer = self._requester.request(
                     "GET",

@@ -77,6 +77,11 @@ class LogRecord:
         return (self.started_iso, self.log_id)
 
     @property
+    def block_type(self) -> str:
+        """``agent`` or ``function``, from the block's display name."""
+        return "agent" if self.block_name.startswith("Agent") else "function"
+
+    @property
     def level(self) -> str:
         """``error`` for a failed run, else ``info``."""
         return "error" if self.status == "failed" else "info"
@@ -269,7 +274,8 @@ def spans_of(record: LogRecord) -> List[Dict[str, Any]]:
     ok = record.status != "failed"
     block = {
         "id": f"{record.block_id}-{int(start * 1000)}", "name": record.block_name,
-        "type": "agent", "duration": duration, "startTime": iso(start), "endTime": iso(end),
+        "type": record.block_type, "duration": duration,
+        "startTime": iso(start), "endTime": iso(end),
         "status": "success" if ok else "error", "blockId": record.block_id,
         "input": {}, "output": record.final_output if ok else {"error": record.error},
         "relativeStartMs": 0, "children": [], "executionOrder": 1,

@@ -73,7 +73,12 @@ def workflow_state(record: LogRecord) -> Body:
     block_id = record.block_id or stable_id("block", record.workflow_id)
     blocks = {
         start_id: {"id": start_id, "name": "Start", "type": "start_trigger", "enabled": True},
-        block_id: {"id": block_id, "name": record.block_name, "type": "agent", "enabled": True},
+        block_id: {
+            "id": block_id,
+            "name": record.block_name,
+            "type": record.block_type,
+            "enabled": True,
+        },
     }
     edge = {"id": stable_id("edge", record.workflow_id), "source": start_id, "target": block_id}
     return {"blocks": blocks, "edges": [edge], "loops": {}, "parallels": {}}
