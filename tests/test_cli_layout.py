@@ -166,7 +166,8 @@ def test_every_command_module_is_registered_once_in_order():
         for action in build_parser()._actions
         if hasattr(action, "choices") and action.choices
     )
-    assert list(commands.choices) == ["demo", "serve", "run", "status", "job", "usage"]
+    assert list(commands.choices) == ["demo", "serve", "run", "status", "job", "usage",
+                                      "logs", "workspaces", "members", "mcp"]  # fmt: skip
 
 
 def test_a_new_group_is_one_register_function(capsys):

@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Callable, Tuple
 
 from .._parser import Commands
-from . import job, local, run, status, usage
+from . import job, local, logs, mcp, run, status, usage, workspaces
 
 __all__ = ["GROUPS"]
 
@@ -37,4 +37,7 @@ GROUPS: Tuple[Callable[[Commands], None], ...] = (
     status.register,
     job.register,
     usage.register,
+    logs.register,
+    workspaces.register,  # workspaces, members
+    mcp.register,  # mcp list, mcp tools
 )
