@@ -32,6 +32,11 @@ workspace keys may not. ``LocalSimServer(v2_api=False)`` answers every authentic
 ``/api/v2/...`` call with 404 ``Not found``, like a server without the ``V2_API`` flag
 (``server.v2_api`` tells which).
 
+Logs, members and MCP servers: every run the server executes is an execution log entry, and
+``server.add_logs(n)`` adds synthetic ones; ``server.add_member(workspace_id, email, "write")``
+adds a member with a permission level; ``server.register_mcp_tools(url, tools)`` makes ``url`` a
+fake MCP endpoint (any other URL is unreachable: nothing is fetched from the network).
+
 The public names are imported on first use, so loading the pytest plugin costs next to nothing
 in test runs that never start a server.
 """
