@@ -58,7 +58,11 @@ class Paginator(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
-            yield from page.items
+            items = page.items
+            del page
+            yield from items
+            # Let the page go before the next one is fetched: one page in memory, not two.
+            del items
 
     def __repr__(self) -> str:
         return f"<Paginator {self._what}: iterate it, or call list() on it>"
@@ -76,6 +80,7 @@ class Paginator(Generic[T]):
                 raise
             yield page
             following = page.next_cursor
+            del page  # not kept while the next page is fetched
             if following is None:
                 self.cursor = None
                 return

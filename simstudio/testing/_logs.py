@@ -4,6 +4,7 @@ filters and keyset pages (newest first by default)."""
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import threading
 import time
@@ -20,6 +21,7 @@ Key = Tuple[str, str]
 Cycle = Union[str, Sequence[str]]
 
 
+@functools.lru_cache(maxsize=4096)  # the same few deployment ids on every page
 def stable_id(kind: str, name: str) -> str:
     """A deterministic UUID for something derived from ``name`` (log ids, deployments)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"simstudio-local:{kind}:{name}"))
@@ -67,9 +69,11 @@ class LogRecord:
     model: Optional[str] = None
     created_at: float = field(default_factory=time.time)
     started_iso: str = field(init=False, repr=False)
+    ended_iso: Optional[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.started_iso = _iso(self.started_at)
+        self.ended_iso = _iso(self.ended_at) if self.ended_at is not None else None
 
     @property
     def key(self) -> Key:

@@ -23,7 +23,7 @@ def _timing(record: LogRecord) -> Body:
         "level": record.level,
         "trigger": record.trigger,
         "startedAt": record.started_iso,
-        "endedAt": iso(record.ended_at) if record.ended_at is not None else None,
+        "endedAt": record.ended_iso,
         "totalDurationMs": record.duration_ms,
     }
 
