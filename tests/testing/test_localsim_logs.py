@@ -214,3 +214,15 @@ def test_fifty_thousand_entries_page_quickly(sim_server: LocalSimServer) -> None
     reply = api.get(f"/api/v2/logs?workspaceId={sim_server.workspace_id}&limit=1000&level=info")
     assert len(_data(reply)) == 1000
     assert time.monotonic() - started < 15  # about 0.5 s; a loaded machine is slower
+
+
+def test_a_bad_key_is_401_with_only_a_request_id(sim_server: LocalSimServer) -> None:
+    reply = Api(sim_server).get(
+        f"/api/v2/logs?workspaceId={sim_server.workspace_id}", key="sim_bogus_key_123"
+    )
+    assert (reply.status, reply.json) == (
+        401,
+        {"error": {"code": "UNAUTHORIZED", "message": "Invalid API key"}},
+    )
+    assert reply.headers["WWW-Authenticate"] == 'SimApiKey realm="Sim API", header="x-api-key"'
+    assert reply.headers.get("X-RateLimit-Limit") is None
