@@ -192,9 +192,13 @@ class LogEntry(APIObject):
         data = data if isinstance(data, dict) else _NO_DATA
         workflow, files, state = get("workflow"), get("files"), get("workflowState")
         trace = get("traceSpans", data.get("traceSpans"))
+        duration, cost = get("totalDurationMs"), get("cost")
+        cost = cost.get("total") if cost.__class__ is dict else cost
         return cls(
             entry_id, execution_id, workflow_id, status, level, trigger, started, ended,
-            float_or_none(get("totalDurationMs")), _cost(get("cost")), deployment,
+            duration if duration.__class__ is float else float_or_none(duration),
+            cost if cost.__class__ is float else float_or_none(cost),
+            deployment,
             files if isinstance(files, list) else None,
             LogWorkflow.from_wire(workflow) if workflow is not None else None,
             body["finalOutput"] if "finalOutput" in body else data.get("finalOutput"),
