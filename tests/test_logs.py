@@ -13,6 +13,7 @@ from simstudio import (
     BadRequestError,
     ExecutionSnapshot,
     InvalidArgumentError,
+    InvalidResponseError,
     LogEntry,
     NotFoundError,
     PermissionDeniedError,
@@ -371,3 +372,37 @@ def test_the_workspace_defaults_to_the_keys_own_on_v2(rsps):
     rsps.add(responses.GET, V2_URL, body=body({"data": [], "nextCursor": None}))
     assert list(client.logs.list()) == []
     assert query_of(rsps.calls[-1])["workspaceId"] == "realsim-ws-main"
+
+
+def test_every_field_lands_where_it_belongs():
+    # from_wire builds positionally (it is on the hot path of long listings): name every field.
+    body = {**V2_ITEM, "files": [{"name": "a.txt"}], "createdAt": "2026-12-06T17:53:06.019Z",
+            "workflowState": {"blocks": {}}, "finalOutput": FINAL, "traceSpans": SPANS,
+            "workflow": {"id": WF, "name": "probe-agent"}}  # fmt: skip
+    entry = LogEntry.from_wire(body)
+    expected = {
+        "id": RUN, "execution_id": RUN, "workflow_id": WF, "status": "failed", "level": "error",
+        "trigger": "api", "started_at": "2026-12-06T17:53:06.018Z",
+        "ended_at": "2026-12-06T17:53:07.376Z", "total_duration_ms": 1344.0, "cost": 0.005,
+        "deployment_version_id": "56bb9fdb-859b-4b01-8846-67f915178dc2",
+        "files": [{"name": "a.txt"}], "final_output": FINAL,
+        "workflow_state": {"blocks": {}}, "created_at": "2026-12-06T17:53:06.019Z",
+    }  # fmt: skip
+    assert {name: getattr(entry, name) for name in expected} == expected
+    assert entry.workflow is not None
+    assert entry.workflow.name == "probe-agent"
+    assert entry.trace_spans is not None
+    assert entry.trace_spans[0].name == "Workflow Execution"
+    assert entry.raw is body
+
+
+def test_odd_values_are_dropped_not_trusted():
+    entry = LogEntry.from_wire({"runId": RUN, "status": 3, "level": ["error"], "cost": "free",
+                                "totalDurationMs": True, "files": "none"})  # fmt: skip
+    assert (entry.status, entry.level, entry.cost, entry.total_duration_ms, entry.files) == (
+        None, None, None, None, None,
+    )  # fmt: skip
+    with pytest.raises(InvalidResponseError):
+        LogEntry.from_wire({"status": "failed"})
+    with pytest.raises(InvalidResponseError):
+        LogEntry.from_wire(["not", "an", "object"])
