@@ -175,15 +175,16 @@ class LogEntry(APIObject):
     @classmethod
     def from_wire(cls, body: Any) -> LogEntry:
         """Build from a log of ``/api/v1/logs`` or ``/api/v2/logs`` (list item or ``data``)."""
-        body = object_body(body, "log entry")
-        get = body.get
         # Listing 50,000 entries builds 50,000 of these (benchmarks/bench_logs.py): the text
         # fields are type-checked in one pass, and the object is built positionally.
+        if body.__class__ is not dict:
+            body = object_body(body, "log entry")
+        get = body.get
         text = tuple(map(get, _TEXT_KEYS))
         if not _STR_OR_NONE.issuperset(map(type, text)):
             text = tuple(value if isinstance(value, str) else None for value in text)
-        run_id, log_id, execution_id, workflow_id, status, level, trigger = text[:7]
-        started, ended, deployment, created = text[7:]
+        (run_id, log_id, execution_id, workflow_id, status, level, trigger, started, ended,
+         deployment, created) = text  # fmt: skip
         entry_id, execution_id = log_id or run_id, run_id or execution_id
         if entry_id is None or execution_id is None:
             raise InvalidResponseError("log entry: no id or execution id", body=body)
