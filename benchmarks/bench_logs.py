@@ -28,7 +28,7 @@ from ._serverproc import ServerProcess
 from ._stats import median, paired_ratio
 
 ENTRIES = 50_000
-QUICK_ENTRIES = 10_000
+QUICK_ENTRIES = 5_000
 PAGE = 1000
 WORKSPACE = "ws-bench"
 

@@ -36,8 +36,6 @@ from ._streaming import WorkflowStream
 from ._transport import HTTPTransport
 from .resources import Executions, Jobs, Runs, Usage, Workflows, Workspaces
 from .resources._execute import ExecuteResult
-from .resources.logs import Logs
-from .resources.mcp import Mcp
 from .resources.workflows import DEFAULT_STREAM_IDLE_TIMEOUT
 from .types.batch import BatchItem, BatchResult
 from .types.executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
@@ -48,6 +46,9 @@ from .types.workflows import AsyncExecutionResult, WorkflowExecutionResult, Work
 if TYPE_CHECKING:
     import requests
     from typing_extensions import Self
+
+    from .resources.logs import Logs  # imported on first use (see the properties)
+    from .resources.mcp import Mcp
 
 __all__ = ["Client", "SimStudioClient"]
 
@@ -186,11 +187,15 @@ class SimStudioClient:
     @cached_property
     def logs(self) -> Logs:
         """Execution logs: list (filters, lazy pages), one entry, one execution's state."""
+        from .resources.logs import Logs  # on first use: importing the SDK stays cheap
+
         return Logs(self._requester)
 
     @cached_property
     def mcp(self) -> Mcp:
         """The workspace's MCP tool servers and their tools (v2)."""
+        from .resources.mcp import Mcp  # on first use: importing the SDK stays cheap
+
         return Mcp(self._requester)
 
     # ----------------------------------------------------------------- configuration
