@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, List, Optional
 from . import bench_batch, bench_calls, bench_import, bench_memory, bench_reuse, bench_stream
 from ._machine import describe, load_average
 from ._report import render_text, summary_rows
+from .bench_logs import run as run_logs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -59,6 +60,7 @@ SECTIONS: Dict[str, Callable[[bool], Dict[str, Any]]] = {
     "batch": bench_batch.run,
     "options": _options,
     "knowledge": _knowledge,
+    "logs": run_logs,
 }
 
 

@@ -18,6 +18,8 @@ OPTION_LABELS = {
     "log_info": "logging at INFO (SIM_LOG=info)",
     "log_debug": "logging at DEBUG (SIM_LOG=debug)",
 }
+TARGET_LOGS_RATIO = 1.05
+TARGET_LOGS_MEMORY_RATIO = 1.25
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], markdown: bool) -> str:
@@ -228,6 +230,28 @@ def summary_rows(sections: Dict[str, Any]) -> List[Row]:
                 )
             )
     rows.extend(_knowledge_rows(sections.get("knowledge")))
+    logs = sections.get("logs")
+    if logs:
+        for name, row in logs["conditions"].items():
+            page_ms = f"+{row['latency_s'] * 1000:g} ms per page" if row["latency_s"] else "as is"
+            target = name != "embedded"  # the embedded server's own speed is informational
+            rows.append(
+                (
+                    f"10. logs.list() over {logs['entries']:,} entries / raw requests loop, "
+                    f"embedded server {page_ms} (wall)",
+                    _x(row["wall_ratio"]),
+                    f"<= {TARGET_LOGS_RATIO}x" if target else "",
+                    row["wall_ratio"] <= TARGET_LOGS_RATIO if target else None,
+                )
+            )
+        rows.append(
+            (
+                f"10. logs.list() tracemalloc peak, {logs['entries']:,} / {logs['page']:,} entries",
+                _x(logs["memory_ratio"], 2),
+                f"<= {TARGET_LOGS_MEMORY_RATIO}x (flat)",
+                logs["memory_ratio"] <= TARGET_LOGS_MEMORY_RATIO,
+            )
+        )
     return rows
 
 
@@ -520,6 +544,35 @@ def section_tables(sections: Dict[str, Any], markdown: bool) -> List[Tuple[str, 
     knowledge = sections.get("knowledge")
     if knowledge:
         out.append(_knowledge_table(knowledge, markdown))
+    logs = sections.get("logs")
+    if logs:
+        rows = []
+        for row in logs["conditions"].values():
+            page = f"+{row['latency_s'] * 1000:g} ms/page" if row["latency_s"] else "as is"
+            rows.append([f"client.logs.list() (typed), server {page}", _f(row["sdk_s"], 3),
+                         _x(row["wall_ratio"]), _x(row["cpu_ratio"], 2),
+                         _f(row["extra_cpu_us_per_entry"], 2)])  # fmt: skip
+            rows.append([f"raw requests loop (dicts), server {page}", _f(row["raw_s"], 3),
+                         _x(1.0), _x(1.0, 2), ""])  # fmt: skip
+        note = (
+            f"{logs['entries']:,} entries, {logs['page']:,} per page, median of "
+            f"{logs['rounds']} interleaved rounds per server speed; CPU is the client process "
+            "only (the server runs in its own). tracemalloc peak while walking: "
+            f"{logs['peak_all_mb']:.2f} MB for all entries, {logs['peak_small_mb']:.2f} MB for "
+            f"the first {logs['page']:,} (one page); the raw loop: "
+            f"{logs['raw_peak_all_mb']:.2f} MB."
+        )
+        out.append(
+            (
+                "10. Listing execution logs",
+                table(
+                    ["side", "seconds", "wall ratio", "CPU ratio", "extra CPU us/entry"],
+                    rows,
+                    markdown,
+                ),
+                note,
+            )
+        )
     return out
 
 

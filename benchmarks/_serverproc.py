@@ -1,7 +1,8 @@
 """A LocalSimServer in a separate process, so its CPU never pollutes client measurements.
 
 The child is started with the ``spawn`` method (a fresh interpreter), registers the benchmark
-workflows and answers a few commands over a pipe: ``connections_opened``, ``reset``, ``stop``.
+workflows and answers a few commands over a pipe: ``connections_opened``, ``reset``, ``stop``,
+``("add_logs", count)``, ``("latency", seconds, path)``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Dict, Optional, Type
 
 
 def _child(conn: Any, options: Dict[str, Any]) -> None:
-    from simstudio.testing import LocalSimServer
+    from simstudio.testing import Fault, LocalSimServer
 
     from ._handlers import register
 
@@ -30,6 +31,13 @@ def _child(conn: Any, options: Dict[str, Any]) -> None:
                 conn.send(server.connections_opened)
             elif command == "reset":
                 server.reset()
+                conn.send(True)
+            elif isinstance(command, tuple) and command[0] == "add_logs":
+                conn.send(len(server.add_logs(command[1])))
+            elif isinstance(command, tuple) and command[0] == "latency":
+                server.clear_faults()
+                if command[1]:
+                    server.inject(Fault(latency=command[1]), path=command[2])
                 conn.send(True)
             elif command == "stop":
                 break
@@ -73,7 +81,7 @@ class ServerProcess:
         _ready, self.base_url, self.api_key = parent.recv()
         return self
 
-    def _ask(self, command: str) -> Any:
+    def _ask(self, command: Any) -> Any:
         self._conn.send(command)
         return self._conn.recv()
 
@@ -85,6 +93,15 @@ class ServerProcess:
     def reset(self) -> None:
         """Clear the server's records and counters."""
         self._ask("reset")
+
+    def latency(self, seconds: float, path: str) -> None:
+        """Delay every answer to ``path`` (a prefix ending in ``*`` works) by ``seconds``;
+        0 removes the delay."""
+        self._ask(("latency", seconds, path))
+
+    def add_logs(self, count: int) -> int:
+        """Add ``count`` synthetic execution log entries to the server (``add_logs``)."""
+        return int(self._ask(("add_logs", count)))
 
     def stop(self) -> None:
         """Stop the server and wait for the child to exit."""

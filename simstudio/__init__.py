@@ -7,10 +7,10 @@ the ``simstudio.testing.plugin`` entry point) whether or not a test uses it.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import typing
 
+from ._lazy import lazy_exports as _lazy_exports
 from ._logging import configure_from_environment as _configure_logging
 from ._version import __version__
 
@@ -56,9 +56,14 @@ if typing.TYPE_CHECKING:
         Deployment,
         Document,
         ExecutionDetails,
+        ExecutionSnapshot,
         Folder,
         JobStatus,
         KnowledgeBase,
+        LogEntry,
+        LogWorkflow,
+        McpServer,
+        McpTool,
         Member,
         PausedExecution,
         Permission,
@@ -67,6 +72,7 @@ if typing.TYPE_CHECKING:
         SearchResults,
         TagDefinition,
         TagFilter,
+        TraceSpan,
         UsageLimits,
         Workflow,
         WorkflowExecutionResult,
@@ -132,9 +138,14 @@ _EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
         "Deployment",
         "Document",
         "ExecutionDetails",
+        "ExecutionSnapshot",
         "Folder",
         "JobStatus",
         "KnowledgeBase",
+        "LogEntry",
+        "LogWorkflow",
+        "McpServer",
+        "McpTool",
         "Member",
         "PausedExecution",
         "Permission",
@@ -143,6 +154,7 @@ _EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
         "SearchResults",
         "TagDefinition",
         "TagFilter",
+        "TraceSpan",
         "UsageLimits",
         "Workflow",
         "WorkflowExecutionResult",
@@ -152,27 +164,14 @@ _EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
         "Workspace",
     ),
 }
-_SOURCE = {name: module for module, names in _EXPORTS.items() for name in names}
-
-# Libraries stay silent unless the application configures logging.
+# Libraries stay silent unless the application configures logging...
 logging.getLogger("simstudio").addHandler(logging.NullHandler())
 # ...or unless SIM_LOG=debug|info asks for the SDK's own stderr handler (read once, here).
 _configure_logging()
 
-
 # Type checkers see the imports above instead, so a misspelt name stays an error for them.
 if not typing.TYPE_CHECKING:
-
-    def __getattr__(name: str) -> typing.Any:
-        module = _SOURCE.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module, __name__), name)
-        globals()[name] = value  # later lookups skip this function
-        return value
-
-    def __dir__() -> typing.List[str]:
-        return sorted(set(globals()) | set(__all__))
+    __getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, globals())
 
 
 __all__ = [
@@ -196,12 +195,17 @@ __all__ = [
     "Document",
     "ExecutionDetails",
     "ExecutionError",
+    "ExecutionSnapshot",
     "Folder",
     "InvalidArgumentError",
     "InvalidRequestError",
     "InvalidResponseError",
     "JobStatus",
     "KnowledgeBase",
+    "LogEntry",
+    "LogWorkflow",
+    "McpServer",
+    "McpTool",
     "Member",
     "NotFoundError",
     "Page",
@@ -227,6 +231,7 @@ __all__ = [
     "StreamIncompleteError",
     "TagDefinition",
     "TagFilter",
+    "TraceSpan",
     "UsageLimitError",
     "UsageLimits",
     "Workflow",

@@ -34,9 +34,12 @@ from ._requester import ClientState, Requester, RequestOptions, check_headers
 from ._retry import RetryPolicy
 from ._streaming import DEFAULT_IDLE, DEFAULT_MAX_TEXT_CHARS, IdleTimeout, WorkflowStream
 from ._transport import HTTPTransport
-from .resources import Executions, Jobs, Runs, Usage, Workflows, Workspaces
 from .resources._execute import ExecuteResult
-from .resources.knowledge import Knowledge
+from .resources.executions import Executions
+from .resources.jobs import Jobs
+from .resources.runs import Runs
+from .resources.usage import Usage
+from .resources.workflows import Workflows
 from .types.batch import BatchItem, BatchResult
 from .types.executions import CancelResult, ExecutionDetails, PausedExecution, WorkflowRun
 from .types.jobs import JobStatus
@@ -46,6 +49,12 @@ from .types.workflows import AsyncExecutionResult, WorkflowExecutionResult, Work
 if TYPE_CHECKING:
     import requests
     from typing_extensions import Self
+
+    # The groups the official SDK's methods do not use are imported on first use.
+    from .resources.knowledge import Knowledge
+    from .resources.logs import Logs
+    from .resources.mcp import Mcp
+    from .resources.workspaces import Workspaces
 
 __all__ = ["Client", "SimStudioClient"]
 
@@ -179,12 +188,30 @@ class SimStudioClient:
     @cached_property
     def workspaces(self) -> Workspaces:
         """Workspaces and their members' permission levels (v2)."""
+        from .resources.workspaces import Workspaces
+
         return Workspaces(self._requester)
 
     @cached_property
     def knowledge(self) -> Knowledge:
         """Knowledge bases, their documents and tags, and search (tag-only, vector, combined)."""
+        from .resources.knowledge import Knowledge
+
         return Knowledge(self._requester)
+
+    @cached_property
+    def logs(self) -> Logs:
+        """Execution logs: list (filters, lazy pages), one entry, one execution's state."""
+        from .resources.logs import Logs
+
+        return Logs(self._requester)
+
+    @cached_property
+    def mcp(self) -> Mcp:
+        """The workspace's MCP tool servers and their tools (v2)."""
+        from .resources.mcp import Mcp
+
+        return Mcp(self._requester)
 
     # ----------------------------------------------------------------- configuration
 

@@ -224,17 +224,26 @@ class PermissionDeniedError(APIStatusError):
     Attributes:
         reason: What the key lacks, when the server said: ``"workspace"`` (the key belongs to
             another workspace), ``"personal_key_required"`` (workspace keys cannot perform the
-            operation; use a personal key), ``"not_deployed"`` (the workflow is not deployed),
-            or ``None``.
+            operation; use a personal key), ``"permission"`` (the key's user lacks the Read,
+            Write or Admin level this needs), ``"not_member"`` (the key's user is not a member
+            of the workspace), ``"not_deployed"`` (the workflow is not deployed), or ``None``.
+        detail_code: The server's ``error.details.code`` verbatim (e.g.
+            ``WORKSPACE_KEY_OPERATION_NOT_PERMITTED``), or ``None``.
     """
 
     default_code = "FORBIDDEN"
 
     def __init__(
-        self, message: str, *args: Any, reason: Optional[str] = None, **kwargs: Any
+        self,
+        message: str,
+        *args: Any,
+        reason: Optional[str] = None,
+        detail_code: Optional[str] = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(message, *args, **kwargs)
         self.reason = reason
+        self.detail_code = detail_code
 
 
 class NotFoundError(APIStatusError):

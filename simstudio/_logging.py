@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 import warnings
-from typing import IO, Any, Mapping, Optional
+from typing import IO, Any, Mapping, Optional, Sequence
 
 __all__ = [
     "BODY_LOG_LIMIT",
@@ -94,45 +94,58 @@ def redact(text: str, secret: str) -> str:
     return text
 
 
-def _headers_text(headers: Mapping[str, str], secret: str) -> str:
+def _redact_all(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        text = redact(text, secret)
+    return text
+
+
+def _headers_text(headers: Mapping[str, str], secrets: Sequence[str]) -> str:
     shown = (
-        f"{name}: {REDACTED if name.lower() in _SECRET_HEADERS else redact(value, secret)}"
+        f"{name}: {REDACTED if name.lower() in _SECRET_HEADERS else _redact_all(value, secrets)}"
         for name, value in headers.items()
     )
     return "{" + ", ".join(shown) + "}"
 
 
-def _body_text(body: Optional[bytes], secret: str) -> str:
+def _body_text(body: Optional[bytes], secrets: Sequence[str]) -> str:
     if not body:
         return "(empty)"
     # Only the head is shown, so only the head is decoded (an upload can be megabytes), with
-    # room for a key that starts before the cut. The key is blanked out before cutting: a cut
-    # through it must not leave half of it.
-    head = body[: 4 * BODY_LOG_LIMIT + 2 * len(secret) + 8]
-    text = redact(head.decode("utf-8", errors="replace"), secret)
+    # room for a secret that starts before the cut. Secrets are blanked out before cutting: a
+    # cut through one must not leave half of it.
+    longest = max((len(secret) for secret in secrets), default=0)
+    head = body[: 4 * BODY_LOG_LIMIT + 2 * longest + 8]
+    text = _redact_all(head.decode("utf-8", errors="replace"), secrets)
     if len(text) <= BODY_LOG_LIMIT and len(head) == len(body):
         return text
     return f"{text[:BODY_LOG_LIMIT]}... ({len(body)} bytes in all)"
 
 
 def log_request(
-    method: str, path: str, headers: Mapping[str, str], body: Optional[bytes], secret: str
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: Optional[bytes],
+    secrets: Sequence[str],
 ) -> None:
-    """DEBUG: what is about to be sent, credentials and the key redacted."""
+    """DEBUG: what is about to be sent, credentials, the key and other ``secrets`` redacted."""
     logger.debug(
         "request: %s %s headers=%s body=%s",
         method,
-        redact(path, secret),
-        _headers_text(headers, secret),
-        _body_text(body, secret),
+        _redact_all(path, secrets),
+        _headers_text(headers, secrets),
+        _body_text(body, secrets),
     )
 
 
-def log_answer(status: int, headers: Mapping[str, str], body: Optional[bytes], secret: str) -> None:
-    """DEBUG: what came back, credentials and the key redacted."""
+def log_answer(
+    status: int, headers: Mapping[str, str], body: Optional[bytes], secrets: Sequence[str]
+) -> None:
+    """DEBUG: what came back, credentials, the key and other ``secrets`` redacted."""
     logger.debug(
         "answer: %d headers=%s body=%s",
         status,
-        _headers_text(headers, secret),
-        _body_text(body, secret),
+        _headers_text(headers, secrets),
+        _body_text(body, secrets),
     )

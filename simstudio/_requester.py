@@ -8,7 +8,7 @@ import random as _random
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, TypeVar
 
 from ._config import ClientConfig, Timeout, resolve_timeout
 from ._errors import ConfigurationError, InvalidArgumentError, SimStudioError
@@ -167,8 +167,13 @@ class Requester:
         headers: Optional[Mapping[str, str]] = None,
         timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        secrets: Sequence[str] = (),
     ) -> Answer:
-        """One HTTP exchange, read whole; its status is not judged here."""
+        """One HTTP exchange, read whole; its status is not judged here.
+
+        ``secrets`` (e.g. write-only header values in the body) are blanked out of the DEBUG
+        log lines, like the API key.
+        """
         self.check_open()
         if body is not None and content_type is None:
             content_type = JSON
@@ -182,8 +187,9 @@ class Requester:
         transport = self.state.transport
         # Logging off (the common case) costs two cached level checks per call.
         debug = logger.isEnabledFor(logging.DEBUG)
+        hidden = (sent["X-API-Key"], *secrets)
         if debug:
-            log_request(method, path, sent, body, sent["X-API-Key"])
+            log_request(method, path, sent, body, hidden)
         started = time.perf_counter()
         response = transport.send(method, url, headers=sent, body=body, timeout=timeouts, what=what)
         answer = transport.read(response, what, timeouts)
@@ -191,7 +197,7 @@ class Requester:
         if debug or logger.isEnabledFor(logging.INFO):
             _log_exchange(method, path, answer, started, sent["X-API-Key"])
             if debug:
-                log_answer(answer.status, answer.headers, answer.content, sent["X-API-Key"])
+                log_answer(answer.status, answer.headers, answer.content, hidden)
         return answer
 
     def request(
@@ -208,6 +214,7 @@ class Requester:
         timeout: Optional[Timeout] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         retry: str = "read",
+        secrets: Sequence[str] = (),
     ) -> Answer:
         """A call whose error answers raise; retried per the client's policy and ``retry``."""
         if json is not _NOTHING:
@@ -224,6 +231,7 @@ class Requester:
                 headers=headers,
                 timeout=timeout,
                 extra_headers=extra_headers,
+                secrets=secrets,
             )
             if answer.status >= 400:
                 raise self.error_for(answer, what, f"{method} {path}")

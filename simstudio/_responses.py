@@ -154,6 +154,8 @@ def error_from_answer(
         text += f" [{truncate(request_line, _REQUEST_LINE_CHARS)}]"
     kept: Any = (_head_text(answer) or None) if body is _NO_BODY else body
     extra: Dict[str, Any] = {"reason": reason} if cls is PermissionDeniedError else {}
+    if cls is PermissionDeniedError:
+        extra["detail_code"] = detail
     return cls(
         text,
         # An HTML or empty 5xx comes from a proxy, not from a workflow run.
@@ -179,12 +181,15 @@ _PERMISSION_ADVICE = {
     "personal API key of a workspace member with the needed permission",
     "permission": "The key's user lacks the permission level this needs (Read, Write or Admin)",
     "not_deployed": "Deploy the workflow first",
+    "not_member": "The key's user is not a member of this workspace: use a key of that "
+    "workspace, or ask one of its admins to add the user",
 }
 
 
 def permission_reason(detail: Optional[str], message: str) -> Optional[str]:
     """What a 403 says the key lacks: a key of the workspace, a personal key, a permission
-    level, or a deployment (``None`` when the server did not say)."""
+    level, membership of the workspace, or a deployment (``None`` when the server did not
+    say)."""
     lowered = message.lower()
     if detail == "WORKSPACE_KEY_OPERATION_NOT_PERMITTED" or "cannot perform this" in lowered:
         return "personal_key_required"
@@ -192,6 +197,8 @@ def permission_reason(detail: Optional[str], message: str) -> Optional[str]:
         return "not_deployed"
     if "workspace" in lowered and ("not authorized" in lowered or "cannot access" in lowered):
         return "workspace"
+    if "workspace" in lowered and ("do not have access" in lowered or "not a member" in lowered):
+        return "not_member"
     if "permission" in lowered or "access denied" in lowered or detail == "ACCESS_DENIED":
         return "permission"
     return None

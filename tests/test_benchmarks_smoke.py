@@ -120,3 +120,20 @@ def test_options_section_renders_every_side() -> None:
     assert "logging at DEBUG (SIM_LOG=debug)" in text
     summary = [row[0] for row in _report.summary_rows({"options": options})]
     assert len(summary) == len(sides) - 1  # every side against the plain call
+def test_logs_section_marks_the_deployment_like_ratio_and_memory() -> None:
+    side = {"sdk_s": 1.0, "raw_s": 1.0, "cpu_ratio": 1.5, "extra_cpu_us_per_entry": 3.0,
+            "sdk_rounds_s": [1.0], "raw_rounds_s": [1.0]}  # fmt: skip
+    logs = {
+        "entries": 50_000, "page": 1000, "rounds": 9, "peak_small_mb": 1.9, "peak_all_mb": 2.0,
+        "memory_ratio": 1.05, "raw_peak_all_mb": 3.1,
+        "conditions": {"embedded": {**side, "latency_s": 0.0, "wall_ratio": 1.3},
+                       "50ms": {**side, "latency_s": 0.05, "wall_ratio": 1.04}},
+    }  # fmt: skip
+    rows = _report.summary_rows({"logs": logs})
+    assert [met for _what, _value, _target, met in rows] == [None, True, True]
+    logs["memory_ratio"] = 2.0
+    assert _report.summary_rows({"logs": logs})[-1][3] is False
+    (title, body, note) = _report.section_tables({"logs": logs}, markdown=True)[0]
+    assert title == "10. Listing execution logs"
+    assert "+50 ms/page" in body
+    assert "one page" in note

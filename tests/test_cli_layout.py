@@ -167,7 +167,8 @@ def test_every_command_module_is_registered_once_in_order():
         if hasattr(action, "choices") and action.choices
     )
     assert list(commands.choices) == [
-        "demo", "serve", "run", "status", "job", "usage", "workflows", "kb"]  # fmt: skip
+        "demo", "serve", "run", "status", "job", "usage", "workflows", "kb",
+        "logs", "workspaces", "members", "mcp"]  # fmt: skip
 
 
 def test_a_new_group_is_one_register_function(capsys):

@@ -88,6 +88,31 @@ EXPECTED = {
         "  version 2 'howdy' (active)\n  version 1 'hello'\nrolled back to version 1\n"
         "after rollback: {'greeting': 'Hello, Ada!'}",
     ],
+    "logs.py": [
+        "Newest runs:",
+        "  failed     failing",
+        "252 entries in 3 pages",
+        "26 failed runs in the last hour",
+        "latest failure: {'error': 'Agent 1: simulated upstream failure'}",
+        "its workflow had 2 blocks: Agent 1, Start",
+    ],
+    "workspaces.py": [
+        "workspace ws-local: Local workspace (3 members)",
+        "  reader@example.com     read   read only",
+        "  user@simstudio.local   admin  may edit workflows, manages members",
+        "another workspace: reason=workspace:",
+    ],
+    "mcp.py": [
+        "(headers: ['Authorization'])",
+        "duplicate URL refused: mcp.create() failed (HTTP 409)",
+        "tools with a workspace key: reason=personal_key_required",
+        "  tool echo(text): Echo the given text back",
+        "status now: connected",
+        "Enable it first: client.mcp.update(server_id, enabled=True)",
+        "unreachable: retry after 5s",
+        'its last error: Failed to connect to "dead": fetch failed',
+        "servers left",
+    ],
 }
 
 

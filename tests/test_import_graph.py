@@ -158,3 +158,21 @@ def test_the_testing_package_has_no_cycle_at_all() -> None:
         if name.startswith(inside)
     }
     assert find_cycle(testing) is None
+
+
+@pytest.mark.parametrize(
+    "package", ["simstudio", "simstudio.types", "simstudio.resources", "simstudio.testing"]
+)
+def test_lazy_exports_match_the_imports_type_checkers_see(package: str) -> None:
+    module = importlib.import_module(package)
+    tree = ast.parse(MODULES[package].read_text(encoding="utf-8"))
+    seen: Dict[str, Tuple[str, ...]] = {}
+    for node, type_only in _top_level_imports(tree.body, False, typing=True):
+        if type_only and isinstance(node, ast.ImportFrom):
+            names = tuple(alias.name for alias in node.names)
+            seen["." * node.level + (node.module or "")] = tuple(sorted(names))
+    exports = dict(module._EXPORTS)  # type: ignore[attr-defined]
+    assert seen == {source: tuple(sorted(names)) for source, names in exports.items()}
+    exported = {name for names in exports.values() for name in names}
+    assert exported == set(module.__all__) - {"__version__"}
+

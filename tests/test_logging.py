@@ -83,7 +83,7 @@ def test_redact_blanks_the_key_and_its_json_escaped_form():
 def test_a_body_is_redacted_before_it_is_cut():
     # The key straddles the cut: cutting first would leave its first half in the log.
     text = "x" * (BODY_LOG_LIMIT - 10) + KEY + "y" * 5000
-    shown = _logging._body_text(text.encode(), KEY)
+    shown = _logging._body_text(text.encode(), (KEY,))
     assert KEY[:10] not in shown
     assert shown.endswith(f"... ({len(text)} bytes in all)")
     assert len(shown) < BODY_LOG_LIMIT + 40
@@ -91,17 +91,17 @@ def test_a_body_is_redacted_before_it_is_cut():
 
 def test_a_large_body_shows_its_head_and_size():
     data = ("é" * 3 + KEY).encode() * 40000  # about 1.5 MB of two-byte characters and keys
-    shown = _logging._body_text(data, KEY)
+    shown = _logging._body_text(data, (KEY,))
     assert shown.startswith("ééé[redacted]ééé[redacted]")
     assert shown.endswith(f"... ({len(data)} bytes in all)")
     assert KEY[7:20] not in shown
-    assert _logging._body_text(b"short", KEY) == "short"
+    assert _logging._body_text(b"short", (KEY,)) == "short"
 
 
 def test_credential_headers_are_redacted():
     shown = _logging._headers_text(
         {"X-API-Key": KEY, "Authorization": "Bearer t", "Set-Cookie": "s=1", "X-Echo": KEY},
-        KEY,
+        (KEY,),
     )
     assert shown == (
         "{X-API-Key: [redacted], Authorization: [redacted], Set-Cookie: [redacted], "

@@ -104,3 +104,25 @@ def test_a_page_is_released_before_the_next_is_fetched():
         sizes.append(len(page.items))
         del page  # the caller's own reference; the paginator keeps none
     assert sizes == [3, 3, 3]
+def test_iterating_keeps_one_page_alive_not_two():
+    # Each page is made fresh, as from the network; the previous one (its items and its raw
+    # body) must be unreachable by the time the next is fetched, so memory stays flat.
+    import gc
+    import weakref
+
+    class Items(list):  # a list that weak references can follow
+        pass
+
+    alive_at_fetch: List[bool] = []
+    previous: List[weakref.ref] = []
+
+    def fetch(cursor: Optional[str]) -> Page[List[int]]:
+        gc.collect()
+        alive_at_fetch.extend(ref() is not None for ref in previous)
+        number = int(cursor or 0)
+        page = Page(Items([[number]]), str(number + 1) if number < 3 else None, cursor)
+        previous[:] = [weakref.ref(page), weakref.ref(page.items)]
+        return page
+
+    assert [item[0] for item in Paginator(fetch, what="list")] == [0, 1, 2, 3]
+    assert alive_at_fetch == [False] * 6

@@ -32,14 +32,20 @@ workspace keys may not. ``LocalSimServer(v2_api=False)`` answers every authentic
 ``/api/v2/...`` call with 404 ``Not found``, like a server without the ``V2_API`` flag
 (``server.v2_api`` tells which).
 
+Logs, members and MCP servers: every run the server executes is an execution log entry, and
+``server.add_logs(n)`` adds synthetic ones; ``server.add_member(workspace_id, email, "write")``
+adds a member with a permission level; ``server.register_mcp_tools(url, tools)`` makes ``url`` a
+fake MCP endpoint (any other URL is unreachable: nothing is fetched from the network).
+
 The public names are imported on first use, so loading the pytest plugin costs next to nothing
 in test runs that never start a server.
 """
 
 from __future__ import annotations
 
-import importlib
 import typing
+
+from .._lazy import lazy_exports as _lazy_exports
 
 if typing.TYPE_CHECKING:
     from ._faults import Fault, FaultHandle
@@ -56,22 +62,9 @@ _EXPORTS: typing.Dict[str, typing.Tuple[str, ...]] = {
     "._server": ("LocalSimServer",),
     "._workflows": ("Pause", "ResponseBlock", "WorkflowContext"),
 }
-_SOURCE = {name: module for module, names in _EXPORTS.items() for name in names}
-
-
 # Type checkers see the imports above instead, so a misspelt name stays an error for them.
 if not typing.TYPE_CHECKING:
-
-    def __getattr__(name: str) -> typing.Any:
-        module = _SOURCE.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module, __name__), name)
-        globals()[name] = value  # later lookups skip this function
-        return value
-
-    def __dir__() -> typing.List[str]:
-        return sorted(set(globals()) | set(__all__))
+    __getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, globals())
 
 
 __all__ = [

@@ -122,3 +122,21 @@ def visible(
     if resource is None or not principal.can_access(workspace_id):
         raise ApiError(404, not_found)
     return resource
+
+
+#: 403 of v2 changes by a personal key whose user's level is too low (not recorded: the local
+#: server's words, in the language of Sim's Roles and Permissions page).
+INSUFFICIENT_PERMISSION = "This operation needs {level} permission in the workspace"
+_LEVELS = {"read": 0, "write": 1, "admin": 2}
+
+
+def require_level(
+    principal: Principal, directory: Directory, workspace_id: str, needed: str
+) -> None:
+    """Refuse a personal key whose user's role in the workspace is below ``needed``
+    (``"read"``, ``"write"`` or ``"admin"``); a workspace key may do anything in its own."""
+    if not principal.is_personal:
+        return
+    roles = [m.role for m in directory.members(workspace_id) if m.user == principal.user]
+    if not roles or _LEVELS.get(roles[0], -1) < _LEVELS[needed]:
+        raise ApiError(403, INSUFFICIENT_PERMISSION.format(level=needed))

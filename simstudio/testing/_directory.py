@@ -10,6 +10,9 @@
 from __future__ import annotations
 
 import hmac
+import threading
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -90,7 +93,8 @@ class ApiKey:
 
 
 class Directory:
-    """The workspaces, users, memberships and keys of one server (fixed at construction)."""
+    """The workspaces, users, memberships and keys of one server (fixed at construction, but
+    for members added with ``add_member``)."""
 
     def __init__(
         self,
@@ -123,6 +127,8 @@ class Directory:
                 Member(self.owner, "read", created_at + 0.002),
             ],
         }
+        # Members change (add_member) while server threads read them: readers take copies.
+        self._lock = threading.Lock()
         self._keys: Tuple[ApiKey, ...] = (
             ApiKey(api_key, "workspace", self.owner, self.main.id),
             ApiKey(personal_key, "personal", self.owner),
@@ -153,3 +159,33 @@ class Directory:
             if hmac.compare_digest(given, key.secret.encode("utf-8")):
                 found = key
         return found
+
+    def add_member(
+        self, workspace_id: str, email: str, role: str, name: Optional[str] = None
+    ) -> Member:
+        """Make the user with this e-mail (a new one if nobody has it) a member of a workspace
+        with ``role``, or change their role if they are one already.
+
+        Raises:
+            ValueError: An unknown workspace or role, or an empty e-mail.
+        """
+        if self.workspace(workspace_id) is None:
+            raise ValueError(f"no workspace {workspace_id!r} on this server")
+        if role not in ("admin", "write", "read"):
+            raise ValueError(f"role must be 'admin', 'write' or 'read', not {role!r}")
+        if not isinstance(email, str) or "@" not in email:
+            raise ValueError("email must be an e-mail address")
+        with self._lock:
+            user = self._user(email, name)
+            kept = [m for m in self._members.get(workspace_id, []) if m.user.email != email]
+            member = Member(user, role, time.time())
+            self._members[workspace_id] = [*kept, member]
+            return member
+
+    def _user(self, email: str, name: Optional[str]) -> User:
+        for members in self._members.values():
+            for member in members:
+                if member.user.email == email:
+                    return member.user
+        user_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"simstudio-local:user:{email}"))
+        return User(user_id, email, name or email.split("@")[0].replace(".", " ").title())

@@ -14,6 +14,8 @@ from . import _routes_documents as documents
 from . import _routes_execute as execute
 from . import _routes_folders as folders
 from . import _routes_knowledge as knowledge
+from . import _routes_logs as logs
+from . import _routes_mcp as mcp
 from . import _routes_runs as runs
 from . import _routes_runs_v2 as runs_v2
 from . import _routes_search as search
@@ -129,4 +131,17 @@ ROUTES: List[Route] = [
         documents.delete_document,
     ),
     route("PUT", "/api/v2/uploads/{uploadId}", uploads.transfer_upload),
+    # -- logs (public-api.md §5): v1 and v2 lists, one log, one execution -----------------------
+    api_route("GET", "/api/v1/logs", "logs", logs.list_logs),
+    api_route("GET", "/api/v1/logs/{id}", "logs", logs.get_log),
+    api_route("GET", "/api/v1/logs/executions/{executionId}", "logs", logs.get_execution),
+    api_route("GET", "/api/v2/logs", "logs", logs.list_logs),
+    api_route("GET", "/api/v2/logs/{id}", "logs", logs.get_log),
+    # -- MCP servers (public-api.md §7); tools need a personal key ------------------------------
+    api_route("GET", "/api/v2/mcp-servers", "mcp", mcp.list_servers),
+    api_route("POST", "/api/v2/mcp-servers", "mcp", mcp.create_server),
+    api_route("GET", "/api/v2/mcp-servers/{serverId}", "mcp", mcp.get_server),
+    api_route("PATCH", "/api/v2/mcp-servers/{serverId}", "mcp", mcp.update_server),
+    api_route("DELETE", "/api/v2/mcp-servers/{serverId}", "mcp", mcp.delete_server),
+    api_route("GET", "/api/v2/mcp-servers/{serverId}/tools", "mcp", mcp.list_tools),
 ]

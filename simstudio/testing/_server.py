@@ -5,9 +5,10 @@ from __future__ import annotations
 import atexit
 import secrets
 import threading
+import time
 import weakref
 from types import TracebackType
-from typing import Any, Callable, Dict, List, Optional, Type
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Type, Union
 
 from ._blocks import BlockTypes, state_of
 from ._builtins import builtin_workflows
@@ -15,6 +16,8 @@ from ._catalog import Catalog
 from ._faults import Fault, FaultHandle, PathMatcher
 from ._http import HttpServer
 from ._listener import close_listener, open_listener, url_for
+from ._logs import LogStore
+from ._mcp import McpStore
 from ._ratelimit import RateLimit
 from ._records import Disconnect, RecordedRequest
 from ._state import ServerState, Settings
@@ -347,6 +350,93 @@ class LocalSimServer:
 
         store = self._state.store(KnowledgeStore)
         return store.define_tag(kb_id, display_name, field_type, slot)
+    # -- public-API data the API itself cannot create -----------------------------------------
+
+    def add_member(
+        self, workspace_id: str, email: str, permission: str, name: Optional[str] = None
+    ) -> None:
+        """Make ``email`` a member of a workspace with a permission level (or change its level).
+
+        Sim has no public invite API; this is the test-side way. A new e-mail is a new user;
+        ``server.personal_key``'s user is ``user@simstudio.local``, so changing that address's
+        level changes what the personal key may do.
+
+        Args:
+            workspace_id: ``server.workspace_id`` or ``server.other_workspace_id``.
+            email: The member's e-mail (members are listed ordered by it).
+            permission: ``"read"``, ``"write"`` or ``"admin"`` (a ``simstudio.Permission``
+                works too).
+            name: The display name (default: from the e-mail).
+
+        Raises:
+            ValueError: Unknown workspace or permission.
+        """
+        level = str(getattr(permission, "value", permission))
+        self._state.directory.add_member(workspace_id, email, level, name)
+
+    def add_logs(
+        self,
+        count: int,
+        *,
+        workflow_id: Union[str, Sequence[str]] = "echo",
+        status: Union[str, Sequence[str]] = "completed",
+        trigger: Union[str, Sequence[str]] = "api",
+        workspace_id: Optional[str] = None,
+        start: Optional[float] = None,
+        interval: float = 1.0,
+        duration_ms: float = 1000.0,
+        cost: float = 0.0,
+    ) -> List[str]:
+        """Add ``count`` synthetic execution log entries (runs the server never executed).
+
+        A sequence for ``workflow_id``, ``status`` or ``trigger`` is cycled through, so
+        ``status=["completed"] * 9 + ["failed"]`` makes every tenth entry a failure (level
+        ``error``). Real runs of the server are logged as well, without this.
+
+        Args:
+            count: How many entries.
+            workflow_id: The workflow(s) they belong to.
+            status: ``"completed"``, ``"failed"``, ``"cancelled"``...
+            trigger: ``"api"``, ``"webhook"``, ``"schedule"``, ``"manual"``, ``"chat"``.
+            workspace_id: Their workspace (default: the main one).
+            start: Unix time of the first entry (default: ``count * interval`` seconds ago).
+            interval: Seconds between entries.
+            duration_ms: Each run's duration.
+            cost: Each run's cost.
+
+        Returns:
+            The run (execution) ids, oldest first.
+        """
+        store = self._state.store(LogStore)
+        records = store.synthetic(
+            count,
+            workspace_id=workspace_id or self.workspace_id,
+            workflow_ids=workflow_id,
+            statuses=status,
+            triggers=trigger,
+            start=time.time() - count * interval if start is None else start,
+            interval=interval,
+            duration_ms=duration_ms,
+            cost=cost,
+        )
+        return [record.execution_id for record in records]
+
+    def register_mcp_tools(self, url: str, tools: Optional[Sequence[Mapping[str, Any]]]) -> None:
+        """Make ``url`` a reachable fake MCP endpoint offering ``tools``.
+
+        An MCP server registered with the API (``POST /api/v2/mcp-servers``) at this URL then
+        discovers these tools; any other URL is unreachable (503, ``Retry-After: 5``, and the
+        server's ``lastError`` is set). Nothing is ever fetched from the network.
+
+        Args:
+            url: The endpoint, exactly as registered.
+            tools: MCP tool definitions: ``{"name", "description", "inputSchema"}`` (only
+                ``name`` is required); ``None`` makes the URL unreachable again.
+
+        Raises:
+            ValueError: A tool without a name.
+        """
+        self._state.store(McpStore).register_endpoint(url, tools)
 
     def block_id(self, workflow_id: str) -> str:
         """The (deterministic) block UUID of a workflow, as used in chunk frames."""

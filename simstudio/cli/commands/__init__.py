@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Callable, Tuple
 
 from .._parser import Commands
-from . import job, kb, local, run, status, usage, workflows
+from . import job, kb, local, logs, mcp, run, status, usage, workflows, workspaces
 
 __all__ = ["GROUPS"]
 
@@ -39,4 +39,7 @@ GROUPS: Tuple[Callable[[Commands], None], ...] = (
     usage.register,
     workflows.register,
     kb.register,  # kb list, create, upload, docs, search
+    logs.register,
+    workspaces.register,  # workspaces, members
+    mcp.register,  # mcp list, mcp tools
 )
