@@ -583,3 +583,19 @@ def test_serve_prints_env_lines_and_stops_cleanly(signum):
     assert proc.returncode == 0, err
     assert "Server stopped." in out
     assert "Traceback" not in err
+
+
+def test_json_output_of_nested_results_is_plain_data_without_raw():
+    from simstudio import LogEntry
+    from simstudio.cli._output import as_dict, dumps
+
+    entry = LogEntry.from_wire(
+        {"id": "l1", "executionId": "e1", "workflow": {"id": "wf", "name": "W"}, "cost": {"total": 1}}
+    )
+    document = as_dict(entry)
+    assert document["workflow"] == {
+        "id": "wf", "name": "W", "description": None, "deleted": None,
+        "workspace_id": None, "folder_path": None, "owner_email": None,
+    }  # fmt: skip
+    assert "raw" not in document
+    assert "LogWorkflow(" not in dumps(document)

@@ -72,8 +72,24 @@ def emit_json(document: Any) -> None:
 
 
 def as_dict(model: Any) -> Dict[str, Any]:
-    """The fields of a result dataclass, without its ``raw`` wire data."""
-    return {f.name: getattr(model, f.name) for f in dataclasses.fields(model) if f.name != "raw"}
+    """The fields of a result dataclass, without its ``raw`` wire data (nested results too)."""
+    plain: Dict[str, Any] = as_plain(model)
+    return plain
+
+
+def as_plain(value: Any) -> Any:
+    """Results (dataclasses, lists of them, nested ones) as JSON-ready data, without ``raw``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: as_plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "raw"
+        }
+    if isinstance(value, (list, tuple)):
+        return [as_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: as_plain(item) for key, item in value.items()}
+    return value
 
 
 def print_output(output: Any) -> None:

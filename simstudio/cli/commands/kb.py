@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from typing import Any, Dict
 
 from ... import SimStudioClient
 from .._options import seconds
-from .._output import EXIT_OK, UsageError, emit_json, out
+from .._output import EXIT_OK, UsageError, as_plain, emit_json, out
 from .._parser import Commands
 from .._remote import open_client
 
@@ -99,16 +98,6 @@ def _convert(name: str, kind: str, value: str) -> Any:
     return value
 
 
-def _plain(value: Any) -> Any:
-    """A result as JSON-ready data, without the wire ``raw`` fields."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name))
-                for f in dataclasses.fields(value) if f.name != "raw"}  # fmt: skip
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
 def _tags_text(tags: Dict[str, Any]) -> str:
     return ", ".join(f"{name}={value}" for name, value in tags.items())
 
@@ -118,7 +107,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     with open_client(args) as client:
         bases = list(client.knowledge.list(args.workspace_id, search=args.search))
     if args.as_json:
-        emit_json(_plain(bases))
+        emit_json(as_plain(bases))
         return EXIT_OK
     for kb in bases:
         out(f"{kb.id}  {kb.name}  ({kb.doc_count if kb.doc_count is not None else '?'} docs)")
@@ -133,7 +122,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         kb = client.knowledge.create(args.name, workspace_id=args.workspace_id,
                                      description=args.description)  # fmt: skip
     if args.as_json:
-        emit_json(_plain(kb))
+        emit_json(as_plain(kb))
     else:
         out(f"created knowledge base {kb.id} ({kb.name})")
     return EXIT_OK
@@ -151,7 +140,7 @@ def cmd_upload(args: argparse.Namespace) -> int:
             document = documents.wait(args.kb, document.id, timeout=budget,
                                       workspace_id=args.workspace_id)  # fmt: skip
     if args.as_json:
-        emit_json(_plain(document))
+        emit_json(as_plain(document))
     else:
         out(f"uploaded {document.filename} as document {document.id} "
             f"({document.processing_status})")  # fmt: skip
@@ -167,7 +156,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
             args.kb, tags=_pairs(args) or None, search=args.search,
             workspace_id=args.workspace_id))  # fmt: skip
     if args.as_json:
-        emit_json(_plain(documents))
+        emit_json(as_plain(documents))
         return EXIT_OK
     for doc in documents:
         tags = f"  [{_tags_text(doc.tags)}]" if doc.tags else ""
@@ -187,7 +176,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             workspace_id=args.workspace_id,
         )  # fmt: skip
     if args.as_json:
-        emit_json(_plain(results))
+        emit_json(as_plain(results))
         return EXIT_OK
     out(f"{len(results)} hit(s), {results.search_type.replace('_', '-')} search")
     for number, hit in enumerate(results, start=1):
