@@ -58,8 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Client", "SimStudioClient"]
 
-_UNSET: Any = object()
-
 
 class SimStudioClient:
     """A synchronous client for Sim's API, safe to share between threads.

@@ -177,8 +177,9 @@ def error_from_answer(
 _PERMISSION_ADVICE = {
     "workspace": "This API key belongs to another workspace: use a key of the resource's "
     "workspace (or a personal key of a member)",
-    "personal_key_required": "Workspace API keys cannot perform this operation: use a "
-    "personal API key of a workspace member with the needed permission",
+    # The server's own sentence already says a workspace key may not: say what will work.
+    "personal_key_required": "Use a personal API key of a workspace member with the needed "
+    "permission",
     "permission": "The key's user lacks the permission level this needs (Read, Write or Admin)",
     "not_deployed": "Deploy the workflow first",
     "not_member": "The key's user is not a member of this workspace: use a key of that "
