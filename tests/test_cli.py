@@ -590,7 +590,12 @@ def test_json_output_of_nested_results_is_plain_data_without_raw():
     from simstudio.cli._output import as_dict, dumps
 
     entry = LogEntry.from_wire(
-        {"id": "l1", "executionId": "e1", "workflow": {"id": "wf", "name": "W"}, "cost": {"total": 1}}
+        {
+            "id": "l1",
+            "executionId": "e1",
+            "workflow": {"id": "wf", "name": "W"},
+            "cost": {"total": 1},
+        }
     )
     document = as_dict(entry)
     assert document["workflow"] == {
