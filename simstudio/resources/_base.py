@@ -10,6 +10,7 @@ from .._polling import poll
 from .._requester import Requester
 from .._responses import Answer
 from .._retry import read_should_retry
+from .._versions import workspace_id_for
 from ..types._base import APIObject, with_response
 
 __all__ = ["Resource"]
@@ -30,6 +31,10 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._requester.config.base_url}>"
+
+    def _workspace(self, workspace_id: Optional[str], what: str) -> str:
+        """The workspace a call is about (argument, client default, or the key's own)."""
+        return workspace_id_for(self._requester, workspace_id, what)
 
     def _timeouts(self, timeout: Optional[Timeout]) -> Tuple[float, float]:
         """The ``(connect, read)`` pair a call uses."""

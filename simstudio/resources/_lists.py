@@ -126,10 +126,9 @@ def offset_list(
 def _offset(cursor: Optional[str]) -> int:
     if cursor is None:
         return 0
-    value = int_or_none(int(cursor)) if isinstance(cursor, str) and cursor.isdigit() else None
-    if value is None:
+    if not (isinstance(cursor, str) and cursor.isdigit()):
         raise InvalidArgumentError(f"cursor {cursor!r} is not an offset of this list")
-    return value
+    return int(cursor)
 
 
 def _check_progress(

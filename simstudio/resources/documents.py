@@ -10,7 +10,7 @@ from .._config import Timeout
 from .._errors import ExecutionError, InvalidArgumentError, SimStudioError
 from .._pagination import Paginator
 from .._polling import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT, poll
-from .._versions import require_v2, workspace_id_for
+from .._versions import require_v2
 from ..types.knowledge import Document
 from ..types.search import TagFilter
 from ._base import Resource
@@ -31,9 +31,6 @@ _ENABLED = {None: None, True: "enabled", False: "disabled"}
 class Documents(Resource):
     """The documents of knowledge bases. Tags are read and written by **display name**; the
     SDK maps them to the server's slots using the knowledge base's tag definitions."""
-
-    def _workspace(self, workspace_id: Optional[str], what: str) -> str:
-        return workspace_id_for(self._requester, workspace_id, what)
 
     def upload(
         self,

@@ -9,7 +9,7 @@ from .._config import Timeout
 from .._errors import ConflictError, InvalidArgumentError
 from .._folders import FolderPath, canonical_path, split_path
 from .._pagination import Paginator
-from .._versions import require_v2, workspace_id_for
+from .._versions import require_v2
 from ..types._wire import v2_data
 from ..types.workflow_admin import DeletedFolder, Folder
 from ._base import Resource
@@ -43,7 +43,7 @@ class Folders(Resource):
         what = "workflows.folders.list()"
         require_v2(self._requester, f"client.{what}")
         query = {
-            "workspaceId": workspace_id_for(self._requester, workspace_id, what),
+            "workspaceId": self._workspace(workspace_id, what),
             "parentPath": canonical_path(parent, "parent") if parent is not None else None,
             "search": search,
             "sortBy": sort_by,
@@ -74,7 +74,7 @@ class Folders(Resource):
         require_v2(self._requester, f"client.{what}")
         names = split_path(path, "path")
         _not_root(names, what)
-        workspace = workspace_id_for(self._requester, workspace_id, what)
+        workspace = self._workspace(workspace_id, what)
         options: Dict[str, Any] = {"what": what, "timeout": timeout, "extra_headers": extra_headers}
         if parents:
             for depth in range(1, len(names)):
@@ -100,7 +100,7 @@ class Folders(Resource):
         what = f"workflows.folders.move({path!r}, {destination!r})"
         require_v2(self._requester, f"client.{what}")
         body = {
-            "workspaceId": workspace_id_for(self._requester, workspace_id, what),
+            "workspaceId": self._workspace(workspace_id, what),
             "path": _changeable(path, "path", what),
             "destinationPath": _changeable(destination, "destination", what),
         }
@@ -125,7 +125,7 @@ class Folders(Resource):
         what = f"workflows.folders.delete({path!r})"
         require_v2(self._requester, f"client.{what}")
         query = {
-            "workspaceId": workspace_id_for(self._requester, workspace_id, what),
+            "workspaceId": self._workspace(workspace_id, what),
             "path": _changeable(path, "path", what),
             "recursive": True if recursive else None,
         }

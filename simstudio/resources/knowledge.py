@@ -9,7 +9,7 @@ from .._config import Timeout
 from .._errors import InvalidArgumentError
 from .._pagination import Paginator
 from .._requester import Requester
-from .._versions import require_v2, workspace_id_for
+from .._versions import require_v2
 from ..types.knowledge import ChunkingConfig, KnowledgeBase, TagDefinition
 from ..types.search import SearchResults, TagFilter
 from ._base import Resource
@@ -59,9 +59,6 @@ class Knowledge(Resource):
         super().__init__(requester)
         self.documents = Documents(requester)
         """The documents of knowledge bases: upload, list, get, update, delete, wait."""
-
-    def _workspace(self, workspace_id: Optional[str], what: str) -> str:
-        return workspace_id_for(self._requester, workspace_id, what)
 
     def list(
         self,

@@ -8,7 +8,7 @@ from .._config import Timeout
 from .._errors import InvalidArgumentError
 from .._inputs import resource_path
 from .._pagination import Paginator
-from .._versions import use_v2, workspace_id_for
+from .._versions import use_v2
 from ..types._wire import v2_data
 from ..types.logs import ExecutionSnapshot, LogEntry
 from ._base import Resource
@@ -136,7 +136,7 @@ class Logs(Resource):
             "includeFinalOutput": True if include_final_output else None,
             "includeTraceSpans": True if include_trace_spans else None,
         }
-        workspace = workspace_id_for(self._requester, workspace_id, "client.logs.list()")
+        workspace = self._workspace(workspace_id, "client.logs.list()")
         return v2_list(
             self._requester,
             "/api/v2/logs" if v2 else "/api/v1/logs",

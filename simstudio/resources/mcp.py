@@ -9,7 +9,7 @@ from .._errors import InvalidArgumentError, InvalidResponseError
 from .._inputs import resource_path
 from .._pagination import Paginator
 from .._responses import Answer
-from .._versions import require_v2, workspace_id_for
+from .._versions import require_v2
 from ..types._base import with_response
 from ..types._wire import object_body, v2_data
 from ..types.mcp import McpServer, McpTool
@@ -40,7 +40,7 @@ class Mcp(Resource):
 
     def _workspace(self, workspace_id: Optional[str], what: str) -> str:
         require_v2(self._requester, what)
-        return workspace_id_for(self._requester, workspace_id, what)
+        return super()._workspace(workspace_id, what)
 
     def list(
         self,

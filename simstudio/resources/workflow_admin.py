@@ -10,7 +10,7 @@ from .._config import Timeout
 from .._errors import InvalidArgumentError
 from .._folders import FolderPath
 from .._pagination import Paginator
-from .._versions import require_v2, workspace_id_for
+from .._versions import require_v2
 from ..types._wire import v2_data
 from ..types.workflow_admin import Workflow
 from ._lists import check_limit, v2_list
@@ -73,7 +73,7 @@ class WorkflowAdmin(WorkflowDeployments):
         what = "workflows.list()"
         routes = routes_for(self._requester)
         sort = {"sortBy": sort_by, "sortOrder": sort_order}
-        workspace = workspace_id_for(self._requester, workspace_id, what)
+        workspace = self._workspace(workspace_id, what)
         query = routes.list_query(workspace, folder, deployed_only, search, sort, what)
         return v2_list(
             self._requester, routes.base, Workflow.from_wire, what=what, query=query,
@@ -153,7 +153,7 @@ class WorkflowAdmin(WorkflowDeployments):
         """
         what = "workflows.import_()"
         routes = routes_for(self._requester)
-        workspace = workspace_id_for(self._requester, workspace_id, what)
+        workspace = self._workspace(workspace_id, what)
         document = read_document(document_or_path)
         body = routes.import_body(workspace, document, name, description, folder)
         answer = self._requester.request(
@@ -176,7 +176,7 @@ class WorkflowAdmin(WorkflowDeployments):
         what = f"workflows.create({name!r})"
         require_v2(self._requester, f"client.{what}")
         body: Dict[str, Any] = {
-            "workspaceId": workspace_id_for(self._requester, workspace_id, what),
+            "workspaceId": self._workspace(workspace_id, what),
             "name": check_text(name, "name", 255),
         }
         if description is not None:
