@@ -82,11 +82,13 @@ class ClientState:
 
     def record_rate_limit(self, headers: Mapping[str, str]) -> None:
         """Keep an answer's rate-limit headers (parsed only when someone asks)."""
-        if not any(name in headers for name in RATE_LIMIT_HEADERS):
+        # Sim sends X-RateLimit-Limit with every answer of a limited route: one lookup, mostly.
+        has_limit = "X-RateLimit-Limit" in headers
+        if not has_limit and not any(name in headers for name in RATE_LIMIT_HEADERS):
             return
         now = self.wall_clock()
         with self.lock:
-            if self._rate_limit_pending is not None and "X-RateLimit-Limit" not in headers:
+            if not has_limit and self._rate_limit_pending is not None:
                 self._parse_rate_limit()  # this answer borrows the previous one's limit
             self._rate_limit_pending = (headers, now)
 
@@ -146,15 +148,15 @@ class Requester:
     ) -> Tuple[str, Dict[str, str], Tuple[float, float]]:
         """URL, headers and ``(connect, read)`` timeouts of a call."""
         config = self.state.config
-        merged = dict(self.options.headers)
+        options = self.options
+        sent = request_headers(config.api_key, config.user_agent, options.headers)
         if extra_headers:
-            merged.update(check_headers(extra_headers))
+            sent.update(check_headers(extra_headers))
         if headers:
-            merged.update(headers)
-        sent = request_headers(config.api_key, config.user_agent, merged)
+            sent.update(headers)
         if content_type is not None:
             sent["Content-Type"] = content_type
-        return config.base_url + path, sent, resolve_timeout(timeout, self.options.timeout)
+        return config.base_url + path, sent, resolve_timeout(timeout, options.timeout)
 
     def send(
         self,
@@ -184,17 +186,19 @@ class Requester:
             timeout=timeout,
             extra_headers=extra_headers,
         )
-        transport = self.state.transport
-        # Logging off (the common case) costs two cached level checks per call.
-        debug = logger.isEnabledFor(logging.DEBUG)
+        state = self.state
+        # Logging off (the common case) costs one cached level check per call.
+        logging_on = logger.isEnabledFor(logging.INFO)
+        debug = logging_on and logger.isEnabledFor(logging.DEBUG)
         hidden = (sent["X-API-Key"], *secrets)
         if debug:
             log_request(method, path, sent, body, hidden)
-        started = time.perf_counter()
+        started = time.perf_counter() if logging_on else 0.0
+        transport = state.transport
         response = transport.send(method, url, headers=sent, body=body, timeout=timeouts, what=what)
         answer = transport.read(response, what, timeouts)
-        self.state.record_rate_limit(answer.headers)
-        if debug or logger.isEnabledFor(logging.INFO):
+        state.record_rate_limit(answer.headers)
+        if logging_on:
             _log_exchange(method, path, answer, started, sent["X-API-Key"])
             if debug:
                 log_answer(answer.status, answer.headers, answer.content, hidden)
@@ -219,7 +223,7 @@ class Requester:
         """A call whose error answers raise; retried per the client's policy and ``retry``."""
         if json is not _NOTHING:
             body = encode_json(json)
-        full_path = path + query_string(query)
+        full_path = path + query_string(query) if query else path
 
         def attempt() -> Answer:
             answer = self.send(

@@ -286,7 +286,7 @@ class HTTPTransport:
                     method,
                     current,
                     data=body,
-                    headers=dict(headers),
+                    headers=headers,
                     timeout=timeout,
                     stream=True,
                     allow_redirects=False,

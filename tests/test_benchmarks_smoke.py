@@ -137,3 +137,26 @@ def test_logs_section_marks_the_deployment_like_ratio_and_memory() -> None:
     assert title == "10. Listing execution logs"
     assert "+50 ms/page" in body
     assert "one page" in note
+
+
+def test_knowledge_section_marks_the_deployment_like_search_ratios() -> None:
+    memory = {"small": {"documents": 100, "peak_kib": 175.0, "seconds": 0.1},
+              "large": {"documents": 10_000, "peak_kib": 330.0, "seconds": 1.0},
+              "ratio": 1.9, "sdk_ratio": 1.1, "sdk_small_peak_kib": 175.0,
+              "sdk_large_peak_kib": 200.0}  # fmt: skip
+    side = {"rounds": 2, "calls_per_round": 3, "sdk_us": 1000.0, "raw_us": 960.0,
+            "sdk_plain_us": 990.0, "extra_cpu_us": 40.0}  # fmt: skip
+    search = {"hits": 2, "conditions": {
+        "embedded": {**side, "latency_s": 0.0, "wall_ratio": 1.05, "plain_wall_ratio": 1.04},
+        "20ms": {**side, "latency_s": 0.02, "wall_ratio": 1.002, "plain_wall_ratio": 1.04},
+    }}  # fmt: skip
+    knowledge = {"memory": memory, "search": search}
+    rows = _report.summary_rows({"knowledge": knowledge})
+    # memory flat (met), URL cache (informational), embedded as is (informational, both
+    # clients), +20 ms (default client met, like-for-like missed here on purpose).
+    assert [met for _what, _value, _target, met in rows] == [True, None, None, None, True, False]
+    assert "+20 ms per search" in rows[-1][0]
+    (title, body, note) = _report.section_tables({"knowledge": knowledge}, markdown=True)[0]
+    assert title.startswith("10. Knowledge bases")
+    assert "server +20 ms" in body and "| 40 |" in body
+    assert "extra client CPU" in note

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
 from .._config import Timeout
 from .._errors import InvalidArgumentError
@@ -21,8 +20,7 @@ MAX_V2_FILTERS = 10
 MAX_QUERY_CHARS = 32768
 
 
-@dataclass(frozen=True)
-class SearchRequest:
+class SearchRequest(NamedTuple):
     """A checked search: the knowledge bases, the body to send, and which mode it is."""
 
     ids: List[str]
@@ -31,6 +29,8 @@ class SearchRequest:
 
 
 def _kb_ids(kb_ids: Union[str, Sequence[str]]) -> List[str]:
+    if isinstance(kb_ids, str) and kb_ids.strip():
+        return [kb_ids]
     ids = [kb_ids] if isinstance(kb_ids, str) else list(kb_ids)
     if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
         raise InvalidArgumentError("kb_ids must be a knowledge base id or a list of them")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from .._errors import InvalidResponseError
 from ._base import APIObject
+from ._lazy_fields import Reader, from_wire_body, read_on_first_use
 from ._wire import bool_or_none, dict_or_none, float_or_none, list_or_none, object_body, str_or_none
 
 __all__ = ["ExecutionSnapshot", "LogEntry", "LogWorkflow", "TraceSpan"]
@@ -115,6 +116,45 @@ class LogWorkflow:
         )
 
 
+def _text(key: str) -> Reader:
+    return lambda body: str_or_none(body.get(key))
+
+
+def _execution_data(body: Dict[str, Any]) -> Dict[str, Any]:
+    """v1 ``get()`` nests the output and the trace in ``executionData``; the rest is flat."""
+    return dict_or_none(body.get("executionData")) or {}
+
+
+def _flat_or_nested(key: str) -> Reader:
+    return lambda body: body[key] if key in body else _execution_data(body).get(key)
+
+
+_final_output = _flat_or_nested("finalOutput")
+_trace = _flat_or_nested("traceSpans")
+
+
+# Only the ids are read when an entry is built (a list of 50,000 builds 50,000 entries, see
+# benchmarks/bench_logs.py); every other field is read from the wire on first use.
+_LOG_FIELDS: Dict[str, Reader] = {
+    "workflow_id": _text("workflowId"),
+    "status": _text("status"),
+    "level": _text("level"),
+    "trigger": _text("trigger"),
+    "started_at": _text("startedAt"),
+    "ended_at": _text("endedAt"),
+    "total_duration_ms": lambda body: float_or_none(body.get("totalDurationMs")),
+    "cost": lambda body: _cost(body.get("cost")),
+    "deployment_version_id": _text("deploymentVersionId"),
+    "files": lambda body: list_or_none(body.get("files")),
+    "workflow": lambda body: LogWorkflow.from_wire(body.get("workflow")),
+    "final_output": _final_output,
+    "trace_spans": lambda body: spans(_trace(body)),
+    "workflow_state": lambda body: dict_or_none(body.get("workflowState")),
+    "created_at": _text("createdAt"),
+}
+
+
+@read_on_first_use(_LOG_FIELDS, eager=("id", "execution_id"))
 @dataclass
 class LogEntry(APIObject):
     """One execution log entry: what ran, when, how it ended and what it cost.
@@ -141,6 +181,9 @@ class LogEntry(APIObject):
         trace_spans: The run's trace (``include_trace_spans=True`` and ``get()``).
         workflow_state: The workflow's blocks and edges as they ran (v2 ``get()``).
         created_at: When the entry was written (``get()``).
+
+    Built from the wire, an entry reads each field but the ids from ``raw`` when the field
+    is first used (listing 50,000 entries then costs little more than the pages' JSON).
     """
 
     id: str
@@ -173,46 +216,22 @@ class LogEntry(APIObject):
         return self.level == "error" or self.status == "failed"
 
     @classmethod
-    def from_wire(cls, body: Any) -> LogEntry:
-        """Build from a log of ``/api/v1/logs`` or ``/api/v2/logs`` (list item or ``data``)."""
-        # Listing 50,000 entries builds 50,000 of these (benchmarks/bench_logs.py): the text
-        # fields are type-checked in one pass, and the object is built positionally.
+    def from_wire(cls, body: Any, headers: Optional[Mapping[str, str]] = None) -> LogEntry:
+        """Build from a log of ``/api/v1/logs`` or ``/api/v2/logs`` (list item or ``data``);
+        ``headers`` are the answer's (see :attr:`headers`)."""
         if body.__class__ is not dict:
             body = object_body(body, "log entry")
         get = body.get
-        text = tuple(map(get, _TEXT_KEYS))
-        if not _STR_OR_NONE.issuperset(map(type, text)):
-            text = tuple(value if isinstance(value, str) else None for value in text)
-        (run_id, log_id, execution_id, workflow_id, status, level, trigger, started, ended,
-         deployment, created) = text  # fmt: skip
-        entry_id, execution_id = log_id or run_id, run_id or execution_id
-        if entry_id is None or execution_id is None:
+        run_id, log_id, execution_id = get("runId"), get("id"), get("executionId")
+        # v2 addresses a log by its run; v1 by the log's own id.
+        entry_id = log_id if log_id.__class__ is str and log_id else run_id
+        execution_id = run_id if run_id.__class__ is str and run_id else execution_id
+        if entry_id.__class__ is not str or execution_id.__class__ is not str:
             raise InvalidResponseError("log entry: no id or execution id", body=body)
-        # v1 get() nests the output and the trace in executionData; everything else is flat.
-        data = get("executionData")
-        data = data if isinstance(data, dict) else _NO_DATA
-        workflow, files, state = get("workflow"), get("files"), get("workflowState")
-        trace = get("traceSpans", data.get("traceSpans"))
-        duration, cost = get("totalDurationMs"), get("cost")
-        cost = cost.get("total") if cost.__class__ is dict else cost
-        return cls(
-            entry_id, execution_id, workflow_id, status, level, trigger, started, ended,
-            duration if duration.__class__ is float else float_or_none(duration),
-            cost if cost.__class__ is float else float_or_none(cost),
-            deployment,
-            files if isinstance(files, list) else None,
-            LogWorkflow.from_wire(workflow) if workflow is not None else None,
-            body["finalOutput"] if "finalOutput" in body else data.get("finalOutput"),
-            spans(trace) if trace is not None else None,
-            state if isinstance(state, dict) else None,
-            created, body,
-        )  # fmt: skip
-
-
-_TEXT_KEYS = ("runId", "id", "executionId", "workflowId", "status", "level", "trigger",
-              "startedAt", "endedAt", "deploymentVersionId", "createdAt")  # fmt: skip
-_STR_OR_NONE = frozenset((str, type(None)))
-_NO_DATA: Dict[str, Any] = {}
+        fields = {"id": entry_id, "execution_id": execution_id}
+        if headers is not None:
+            fields["_response_headers"] = headers
+        return from_wire_body(cls, body, fields)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from .._errors import InvalidArgumentError, InvalidResponseError
 from ._base import APIObject
+from ._lazy_fields import Reader, from_wire_body, read_on_first_use
 from ._wire import dict_or_none, float_or_none, int_or_none, list_or_none, object_body, str_or_none
 
 __all__ = ["OPERATORS", "SearchHit", "SearchResults", "TagFilter", "TagValue"]
@@ -90,6 +91,20 @@ class TagFilter:
             )
 
 
+# Only the ids are read when a hit is built; its other fields are read from the wire on first
+# use (a search call should cost little more than the bare POST: benchmarks/bench_knowledge.py).
+_HIT_FIELDS: Dict[str, Reader] = {
+    "document_name": lambda body: str_or_none(body.get("documentName")),
+    "content": lambda body: str_or_none(body.get("content")) or "",
+    "chunk_index": lambda body: int_or_none(body.get("chunkIndex")),
+    "metadata": lambda body: dict(dict_or_none(body.get("metadata")) or {}),
+    "similarity": lambda body: float_or_none(body.get("similarity")) or 0.0,
+    "source_url": lambda body: str_or_none(body.get("sourceUrl")),
+    "reranker_score": lambda body: float_or_none(body.get("rerankerScore")),
+}
+
+
+@read_on_first_use(_HIT_FIELDS, eager=("knowledge_base_id", "document_id"))
 @dataclass
 class SearchHit(APIObject):
     """One chunk a search found.
@@ -106,6 +121,9 @@ class SearchHit(APIObject):
             possibly 0 for a hit only the full-text leg of ``hybrid`` found.
         source_url: Where a connector got the document, if one did.
         reranker_score: The reranker's score, when one ran (v2).
+
+    Built from the wire, a hit reads each field but the ids from ``raw`` when the field is
+    first used.
     """
 
     knowledge_base_id: Optional[str]
@@ -123,23 +141,31 @@ class SearchHit(APIObject):
     def from_wire(cls, body: Any, knowledge_base_id: Optional[str] = None) -> SearchHit:
         """Build from one ``results`` item; ``knowledge_base_id`` fills in a missing one."""
         body = object_body(body, "search result")
-        document_id = str_or_none(body.get("documentId"))
-        if not document_id:
+        document_id = body.get("documentId")
+        if not document_id or not isinstance(document_id, str):
             raise InvalidResponseError("search result: no documentId", body=body)
-        return cls(
-            knowledge_base_id=str_or_none(body.get("knowledgeBaseId")) or knowledge_base_id,
-            document_id=document_id,
-            document_name=str_or_none(body.get("documentName")),
-            content=str_or_none(body.get("content")) or "",
-            chunk_index=int_or_none(body.get("chunkIndex")),
-            metadata=dict(dict_or_none(body.get("metadata")) or {}),
-            similarity=float_or_none(body.get("similarity")) or 0.0,
-            source_url=str_or_none(body.get("sourceUrl")),
-            reranker_score=float_or_none(body.get("rerankerScore")),
-            raw=body,
-        )
+        own = body.get("knowledgeBaseId")
+        return from_wire_body(cls, body, {
+            "knowledge_base_id": own if own and isinstance(own, str) else knowledge_base_id,
+            "document_id": document_id,
+        })  # fmt: skip
 
 
+def _data(body: Dict[str, Any]) -> Dict[str, Any]:
+    data: Dict[str, Any] = body["data"]  # checked by SearchResults.from_wire
+    return data
+
+
+_RESULTS_FIELDS: Dict[str, Reader] = {
+    "query": lambda body: str_or_none(_data(body).get("query")) or "",
+    "knowledge_base_ids": lambda body: _strings(_data(body).get("knowledgeBaseIds")),
+    "top_k": lambda body: int_or_none(_data(body).get("topK")),
+    "total_results": lambda body: int_or_none(_data(body).get("totalResults")),
+    "reranker_status": lambda body: str_or_none(_data(body).get("rerankerStatus")),
+}
+
+
+@read_on_first_use(_RESULTS_FIELDS, eager=("results", "search_type", "mode", "min_similarity"))
 @dataclass
 class SearchResults(APIObject):
     """The hits of a knowledge search, in the server's order; iterate it or use ``results``.
@@ -189,21 +215,14 @@ class SearchResults(APIObject):
     ) -> SearchResults:
         """Build from a v1 or v2 search answer (``{data: {results, query, ...}}``)."""
         data = object_body(object_body(body, "search").get("data"), "search")
-        items = list_or_none(data.get("results"))
-        if items is None:
+        items = data.get("results")
+        if not isinstance(items, list):
             raise InvalidResponseError("search: the answer has no results list", body=body)
-        hits = [SearchHit.from_wire(item, knowledge_base_id) for item in items]
+        hit = SearchHit.from_wire
+        hits = [hit(item, knowledge_base_id) for item in items]
         if min_similarity is not None:
             hits = [hit for hit in hits if hit.similarity >= min_similarity]
-        return cls(
-            results=hits,
-            query=str_or_none(data.get("query")) or "",
-            knowledge_base_ids=_strings(data.get("knowledgeBaseIds")),
-            top_k=int_or_none(data.get("topK")),
-            total_results=int_or_none(data.get("totalResults")),
-            search_type=search_type,
-            mode=mode,
-            min_similarity=min_similarity,
-            reranker_status=str_or_none(data.get("rerankerStatus")),
-            raw=body,
-        )
+        return from_wire_body(cls, body, {
+            "results": hits, "search_type": search_type, "mode": mode,
+            "min_similarity": min_similarity,
+        })  # fmt: skip
