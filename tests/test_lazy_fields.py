@@ -117,11 +117,6 @@ def test_log_entry_v1_ids_and_nested_execution_data() -> None:
     assert (entry.final_output, entry.trace_spans) == ({"a": 1}, [])
 
 
-def test_log_entry_carries_the_answers_headers() -> None:
-    entry = LogEntry.from_wire(dict(V2_LOG), {"x-request-id": "req-9"})
-    assert entry.request_id == "req-9"
-
-
 def test_search_results_read_their_hits_fields_on_first_use() -> None:
     body = {"data": {"results": [
         {"documentId": "d1", "documentName": "a.txt", "content": "x", "chunkIndex": 0,

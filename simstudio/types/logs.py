@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Optional
 
 from .._errors import InvalidResponseError
 from ._base import APIObject
@@ -216,9 +216,8 @@ class LogEntry(APIObject):
         return self.level == "error" or self.status == "failed"
 
     @classmethod
-    def from_wire(cls, body: Any, headers: Optional[Mapping[str, str]] = None) -> LogEntry:
-        """Build from a log of ``/api/v1/logs`` or ``/api/v2/logs`` (list item or ``data``);
-        ``headers`` are the answer's (see :attr:`headers`)."""
+    def from_wire(cls, body: Any) -> LogEntry:
+        """Build from a log of ``/api/v1/logs`` or ``/api/v2/logs`` (list item or ``data``)."""
         if body.__class__ is not dict:
             body = object_body(body, "log entry")
         get = body.get
@@ -228,10 +227,7 @@ class LogEntry(APIObject):
         execution_id = run_id if run_id.__class__ is str and run_id else execution_id
         if entry_id.__class__ is not str or execution_id.__class__ is not str:
             raise InvalidResponseError("log entry: no id or execution id", body=body)
-        fields = {"id": entry_id, "execution_id": execution_id}
-        if headers is not None:
-            fields["_response_headers"] = headers
-        return from_wire_body(cls, body, fields)
+        return from_wire_body(cls, body, {"id": entry_id, "execution_id": execution_id})
 
 
 @dataclass
