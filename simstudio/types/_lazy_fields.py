@@ -20,12 +20,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar
 
-__all__ = ["from_wire_body", "read_on_first_use"]
+__all__ = ["from_wire_body", "read_on_first_use", "reads"]
 
 T = TypeVar("T")
 
 #: Reads one field's value from a result's wire body (a JSON object).
 Reader = Callable[[Dict[str, Any]], Any]
+
+
+def reads(convert: Callable[[Any], Any], key: str) -> Reader:
+    """The reader of ``convert(body.get(key))``, e.g. ``reads(str_or_none, "workflowId")``
+    (the tolerant converters of ``_wire`` turn a missing or mistyped value into ``None``)."""
+    return lambda body: convert(body.get(key))
 
 
 class _FieldFromWire:

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from .._errors import InvalidResponseError
 from ._base import APIObject
-from ._lazy_fields import Reader, from_wire_body, read_on_first_use
+from ._lazy_fields import Reader, from_wire_body, read_on_first_use, reads
 from ._wire import bool_or_none, dict_or_none, float_or_none, list_or_none, object_body, str_or_none
 
 __all__ = ["ExecutionSnapshot", "LogEntry", "LogWorkflow", "TraceSpan"]
@@ -116,10 +116,6 @@ class LogWorkflow:
         )
 
 
-def _text(key: str) -> Reader:
-    return lambda body: str_or_none(body.get(key))
-
-
 def _execution_data(body: Dict[str, Any]) -> Dict[str, Any]:
     """v1 ``get()`` nests the output and the trace in ``executionData``; the rest is flat."""
     return dict_or_none(body.get("executionData")) or {}
@@ -136,21 +132,21 @@ _trace = _flat_or_nested("traceSpans")
 # Only the ids are read when an entry is built (a list of 50,000 builds 50,000 entries, see
 # benchmarks/bench_logs.py); every other field is read from the wire on first use.
 _LOG_FIELDS: Dict[str, Reader] = {
-    "workflow_id": _text("workflowId"),
-    "status": _text("status"),
-    "level": _text("level"),
-    "trigger": _text("trigger"),
-    "started_at": _text("startedAt"),
-    "ended_at": _text("endedAt"),
-    "total_duration_ms": lambda body: float_or_none(body.get("totalDurationMs")),
-    "cost": lambda body: _cost(body.get("cost")),
-    "deployment_version_id": _text("deploymentVersionId"),
-    "files": lambda body: list_or_none(body.get("files")),
-    "workflow": lambda body: LogWorkflow.from_wire(body.get("workflow")),
+    "workflow_id": reads(str_or_none, "workflowId"),
+    "status": reads(str_or_none, "status"),
+    "level": reads(str_or_none, "level"),
+    "trigger": reads(str_or_none, "trigger"),
+    "started_at": reads(str_or_none, "startedAt"),
+    "ended_at": reads(str_or_none, "endedAt"),
+    "total_duration_ms": reads(float_or_none, "totalDurationMs"),
+    "cost": reads(_cost, "cost"),
+    "deployment_version_id": reads(str_or_none, "deploymentVersionId"),
+    "files": reads(list_or_none, "files"),
+    "workflow": reads(LogWorkflow.from_wire, "workflow"),
     "final_output": _final_output,
     "trace_spans": lambda body: spans(_trace(body)),
-    "workflow_state": lambda body: dict_or_none(body.get("workflowState")),
-    "created_at": _text("createdAt"),
+    "workflow_state": reads(dict_or_none, "workflowState"),
+    "created_at": reads(str_or_none, "createdAt"),
 }
 
 

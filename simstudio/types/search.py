@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 from .._errors import InvalidArgumentError, InvalidResponseError
 from ._base import APIObject
-from ._lazy_fields import Reader, from_wire_body, read_on_first_use
+from ._lazy_fields import Reader, from_wire_body, read_on_first_use, reads
 from ._wire import dict_or_none, float_or_none, int_or_none, list_or_none, object_body, str_or_none
 
 __all__ = ["OPERATORS", "SearchHit", "SearchResults", "TagFilter", "TagValue"]
@@ -94,13 +94,13 @@ class TagFilter:
 # Only the ids are read when a hit is built; its other fields are read from the wire on first
 # use (a search call should cost little more than the bare POST: benchmarks/bench_knowledge.py).
 _HIT_FIELDS: Dict[str, Reader] = {
-    "document_name": lambda body: str_or_none(body.get("documentName")),
+    "document_name": reads(str_or_none, "documentName"),
     "content": lambda body: str_or_none(body.get("content")) or "",
-    "chunk_index": lambda body: int_or_none(body.get("chunkIndex")),
+    "chunk_index": reads(int_or_none, "chunkIndex"),
     "metadata": lambda body: dict(dict_or_none(body.get("metadata")) or {}),
     "similarity": lambda body: float_or_none(body.get("similarity")) or 0.0,
-    "source_url": lambda body: str_or_none(body.get("sourceUrl")),
-    "reranker_score": lambda body: float_or_none(body.get("rerankerScore")),
+    "source_url": reads(str_or_none, "sourceUrl"),
+    "reranker_score": reads(float_or_none, "rerankerScore"),
 }
 
 
@@ -151,17 +151,18 @@ class SearchHit(APIObject):
         })  # fmt: skip
 
 
-def _data(body: Dict[str, Any]) -> Dict[str, Any]:
-    data: Dict[str, Any] = body["data"]  # checked by SearchResults.from_wire
-    return data
+def _in_data(convert: Callable[[Any], Any], key: str) -> Reader:
+    """A reader of ``convert(body["data"].get(key))`` (``data`` is checked by ``from_wire``)."""
+    read = reads(convert, key)
+    return lambda body: read(body["data"])
 
 
 _RESULTS_FIELDS: Dict[str, Reader] = {
-    "query": lambda body: str_or_none(_data(body).get("query")) or "",
-    "knowledge_base_ids": lambda body: _strings(_data(body).get("knowledgeBaseIds")),
-    "top_k": lambda body: int_or_none(_data(body).get("topK")),
-    "total_results": lambda body: int_or_none(_data(body).get("totalResults")),
-    "reranker_status": lambda body: str_or_none(_data(body).get("rerankerStatus")),
+    "query": _in_data(lambda value: str_or_none(value) or "", "query"),
+    "knowledge_base_ids": _in_data(_strings, "knowledgeBaseIds"),
+    "top_k": _in_data(int_or_none, "topK"),
+    "total_results": _in_data(int_or_none, "totalResults"),
+    "reranker_status": _in_data(str_or_none, "rerankerStatus"),
 }
 
 
