@@ -10,7 +10,7 @@ from .._errors import InvalidArgumentError, InvalidResponseError
 from .._headers import Headers
 from .._pagination import Page, Paginator
 from .._requester import Requester
-from ..types._base import with_response
+from ..types._base import with_response, with_response_each
 from ..types._wire import int_or_none, object_body
 
 __all__ = ["check_limit", "offset_list", "v2_list"]
@@ -46,11 +46,7 @@ def _page(
     following: Optional[str], headers: Mapping[str, str],
 ) -> Page[T]:  # fmt: skip
     frozen = Headers(headers)
-    built = list(map(build, items))
-    # with_response() item by item, without a Python call per item (a page can hold 1,000).
-    attach = object.__setattr__
-    for result in built:
-        attach(result, "_response_headers", frozen)
+    built = with_response_each(list(map(build, items)), frozen)  # type: ignore[type-var]
     return with_response(Page(built, following, cursor, raw=body), frozen)
 
 
