@@ -168,6 +168,7 @@ class Documents(Resource):
         if search is not None and not isinstance(search, str):
             raise InvalidArgumentError("search must be a string")
         conditions = filters_from(tags, filters)
+        limit = check_limit(limit)  # before the workspace and version questions
         workspace = self._workspace(workspace_id, what)
         query: Dict[str, Any] = {"workspaceId": workspace, "search": search,
                                  "enabledFilter": _ENABLED[enabled], "sortBy": sort_by,
@@ -178,7 +179,7 @@ class Documents(Resource):
                              timeout=timeout, extra_headers=extra_headers)  # fmt: skip
             query["tagFilters"] = json.dumps(wire_filters(conditions), separators=(",", ":"))
         return api_for(self._requester).list_documents(
-            self._requester, kb_id, query, limit=check_limit(limit), cursor=cursor,
+            self._requester, kb_id, query, limit=limit, cursor=cursor,
             timeout=timeout, extra_headers=extra_headers,
         )  # fmt: skip
 

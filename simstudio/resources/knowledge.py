@@ -86,12 +86,14 @@ class Knowledge(Resource):
             extra_headers: Headers for these requests only.
         """
         what = "knowledge.list()"
+        # Arguments first: the workspace and the version can each cost the server a question.
+        search, limit = _text(search, "search"), check_limit(limit)
         query: Dict[str, Any] = {"workspaceId": self._workspace(workspace_id, what)}
         api = api_for(self._requester)
         if api.version == "v2":
             query.update({"sortBy": sort_by, "sortOrder": sort_order})
         return api.list_knowledge_bases(
-            self._requester, query, _text(search, "search"), limit=check_limit(limit),
+            self._requester, query, search, limit=limit,
             cursor=cursor, timeout=timeout, extra_headers=extra_headers,
         )  # fmt: skip
 

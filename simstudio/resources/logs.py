@@ -110,14 +110,11 @@ class Logs(Resource):
         Raises:
             InvalidArgumentError: A bad filter, before anything is sent.
         """
-        v2 = use_v2(self._requester)
-        if v2 and folder_ids is not None:
-            raise InvalidArgumentError(
-                "folder_ids is a filter of Sim's v1 logs API; create the client with "
-                "api_version='v1' to use it"
-            )
         _choice(details, "details", ("basic", "full"))
         full = details == "full" or include_final_output or include_trace_spans
+        page_size = check_limit(limit, MAX_PAGE_SIZE)
+        # Every check above and in the query below comes before the version question (a
+        # request on a client that has not asked yet): a bad filter sends nothing.
         query: Dict[str, Any] = {
             "workflowIds": _id_list(workflow_ids, "workflow_ids"),
             "folderIds": _id_list(folder_ids, "folder_ids"),
@@ -125,7 +122,6 @@ class Logs(Resource):
             "level": _choice(level, "level", ("info", "error")),
             "startDate": utc_iso(since, "since"),
             "endDate": utc_iso(until, "until"),
-            ("runId" if v2 else "executionId"): execution_id,
             "minDurationMs": _number(min_duration_ms, "min_duration_ms"),
             "maxDurationMs": _number(max_duration_ms, "max_duration_ms"),
             "minCost": _number(min_cost, "min_cost"),
@@ -136,6 +132,13 @@ class Logs(Resource):
             "includeFinalOutput": True if include_final_output else None,
             "includeTraceSpans": True if include_trace_spans else None,
         }
+        v2 = use_v2(self._requester)
+        if v2 and folder_ids is not None:
+            raise InvalidArgumentError(
+                "folder_ids is a filter of Sim's v1 logs API; create the client with "
+                "api_version='v1' to use it"
+            )
+        query["runId" if v2 else "executionId"] = execution_id
         workspace = self._workspace(workspace_id, "client.logs.list()")
         return v2_list(
             self._requester,
@@ -143,7 +146,7 @@ class Logs(Resource):
             LogEntry.from_wire,
             what="logs.list()",
             query={"workspaceId": workspace, **query},
-            limit=check_limit(limit, MAX_PAGE_SIZE),
+            limit=page_size,
             cursor=cursor,
             timeout=timeout,
             extra_headers=extra_headers,

@@ -71,13 +71,14 @@ class WorkflowAdmin(WorkflowDeployments):
             extra_headers: Headers for these calls only.
         """
         what = "workflows.list()"
+        limit = check_limit(limit)  # before the version question
         routes = routes_for(self._requester)
         sort = {"sortBy": sort_by, "sortOrder": sort_order}
         workspace = self._workspace(workspace_id, what)
         query = routes.list_query(workspace, folder, deployed_only, search, sort, what)
         return v2_list(
             self._requester, routes.base, Workflow.from_wire, what=what, query=query,
-            limit=check_limit(limit), cursor=cursor, timeout=timeout,
+            limit=limit, cursor=cursor, timeout=timeout,
             extra_headers=extra_headers,
         )  # fmt: skip
 
