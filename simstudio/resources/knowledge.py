@@ -121,10 +121,10 @@ class Knowledge(Resource):
         if not isinstance(name, str) or not name.strip():
             raise InvalidArgumentError("name must be a non-empty string")
         what = "knowledge.create()"
+        description, wire_chunking = _text(description, "description"), _chunking(chunking)
         body: Dict[str, Any] = {"workspaceId": self._workspace(workspace_id, what), "name": name}
-        if _text(description, "description") is not None:
+        if description is not None:
             body["description"] = description
-        wire_chunking = _chunking(chunking)
         if wire_chunking is not None:
             body["chunkingConfig"] = wire_chunking
         api = api_for(self._requester)
