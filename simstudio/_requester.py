@@ -223,7 +223,7 @@ class Requester:
         """A call whose error answers raise; retried per the client's policy and ``retry``."""
         if json is not _NOTHING:
             body = encode_json(json)
-        full_path = path + query_string(query) if query else path
+        full_path = path + query_string(query)
 
         def attempt() -> Answer:
             answer = self.send(

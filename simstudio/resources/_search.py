@@ -29,8 +29,6 @@ class SearchRequest(NamedTuple):
 
 
 def _kb_ids(kb_ids: Union[str, Sequence[str]]) -> List[str]:
-    if isinstance(kb_ids, str) and kb_ids.strip():
-        return [kb_ids]
     ids = [kb_ids] if isinstance(kb_ids, str) else list(kb_ids)
     if not ids or not all(isinstance(i, str) and i.strip() for i in ids):
         raise InvalidArgumentError("kb_ids must be a knowledge base id or a list of them")

@@ -10,7 +10,6 @@ from .._errors import InvalidArgumentError
 from .._pagination import Paginator
 from .._requester import Requester
 from .._versions import require_v2
-from ..types._base import with_response
 from ..types.knowledge import ChunkingConfig, KnowledgeBase, TagDefinition
 from ..types.search import SearchResults, TagFilter
 from ._base import Resource
@@ -268,9 +267,10 @@ class Knowledge(Resource):
             "POST", api_for(self._requester).base + "/search", what=what, json=request.body,
             timeout=timeout, extra_headers=extra_headers,
         )  # fmt: skip
-        results = SearchResults.from_wire(
-            answer.json(), search_type=request.search_type, mode=mode,
-            min_similarity=min_similarity,
-            knowledge_base_id=request.ids[0] if len(request.ids) == 1 else None,
+        return self._build(
+            lambda wire: SearchResults.from_wire(
+                wire, search_type=request.search_type, mode=mode, min_similarity=min_similarity,
+                knowledge_base_id=request.ids[0] if len(request.ids) == 1 else None,
+            ),
+            answer,
         )  # fmt: skip
-        return with_response(results, answer.headers)

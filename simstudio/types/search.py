@@ -141,12 +141,11 @@ class SearchHit(APIObject):
     def from_wire(cls, body: Any, knowledge_base_id: Optional[str] = None) -> SearchHit:
         """Build from one ``results`` item; ``knowledge_base_id`` fills in a missing one."""
         body = object_body(body, "search result")
-        document_id = body.get("documentId")
-        if not document_id or not isinstance(document_id, str):
+        document_id = str_or_none(body.get("documentId"))
+        if not document_id:
             raise InvalidResponseError("search result: no documentId", body=body)
-        own = body.get("knowledgeBaseId")
         return from_wire_body(cls, body, {
-            "knowledge_base_id": own if own and isinstance(own, str) else knowledge_base_id,
+            "knowledge_base_id": str_or_none(body.get("knowledgeBaseId")) or knowledge_base_id,
             "document_id": document_id,
         })  # fmt: skip
 
@@ -216,11 +215,10 @@ class SearchResults(APIObject):
     ) -> SearchResults:
         """Build from a v1 or v2 search answer (``{data: {results, query, ...}}``)."""
         data = object_body(object_body(body, "search").get("data"), "search")
-        items = data.get("results")
-        if not isinstance(items, list):
+        items = list_or_none(data.get("results"))
+        if items is None:
             raise InvalidResponseError("search: the answer has no results list", body=body)
-        hit = SearchHit.from_wire
-        hits = [hit(item, knowledge_base_id) for item in items]
+        hits = [SearchHit.from_wire(item, knowledge_base_id) for item in items]
         if min_similarity is not None:
             hits = [hit for hit in hits if hit.similarity >= min_similarity]
         return from_wire_body(cls, body, {
